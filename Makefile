@@ -1,0 +1,70 @@
+# The two commands: `make run` (the whole platform) and `make test` (every test suite).
+# Everything is installed into this folder: .venv (Python + the Rust extension), frontend/node_modules.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export VIRTUAL_ENV := $(abspath $(VENV))
+export PATH := $(abspath $(BIN)):$(HOME)/.cargo/bin:$(PATH)
+
+RUST_SOURCES     := $(shell find tickcore/src -name '*.rs' 2>/dev/null) tickcore/Cargo.toml Cargo.toml
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/public -type f 2>/dev/null) \
+                    $(wildcard frontend/*.json frontend/*.ts frontend/*.js)
+
+.PHONY: run test setup python-deps extension frontend-build browser \
+        test-rust test-python test-frontend clean help
+
+help:
+	@echo "make run   - install what is missing and start the whole platform (Ctrl-C stops it)"
+	@echo "make test  - install what is missing and run every test suite"
+	@echo "benchmarks: see bench/README.md (one command each)"
+
+run: setup
+	$(BIN)/python -m jobs.runall
+
+test: setup browser
+	$(MAKE) test-rust test-python test-frontend
+
+setup: python-deps extension frontend-build
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip>=24"
+
+# Dependencies are pinned by constraints.txt (what was tested); the package itself is editable.
+$(VENV)/.deps-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	@touch $@
+
+python-deps: $(VENV)/.deps-installed
+
+$(VENV)/.extension-built: $(VENV)/.deps-installed $(RUST_SOURCES)
+	$(BIN)/maturin develop --release -q
+	@touch $@
+
+extension: $(VENV)/.extension-built
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend-build: $(if $(wildcard frontend/package.json),frontend/dist/index.html,)
+
+# Debian's Chromium for the browser tests (no browser download from a test tool).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test-rust:
+	cargo test --release -p tickcore
+
+test-python:
+	$(BIN)/python -m pytest
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
+
+clean:
+	rm -rf $(VENV) target frontend/node_modules frontend/dist test-output

@@ -1,0 +1,85 @@
+"""The Sanic application: `create_app(settings, modules)` mounts the domain blueprints.
+
+Pools and clients live on `app.ctx` (created per worker in `before_server_start`); handlers
+never reach for module globals. Tests and benchmarks run the real server (`python -m api`).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+import uuid
+from types import SimpleNamespace
+
+import asyncpg
+import orjson
+import redis.asyncio as aioredis
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from api import errors, logs
+from api.settings import Settings
+
+log = logging.getLogger("api.access")
+
+# Domain modules, each exposing `bp` (a Blueprint or BlueprintGroup), mounted in this order.
+DEFAULT_MODULES: tuple[str, ...] = (
+    "api.health",
+    "api.spa",  # last: its catch-all route serves the SPA for client-side paths
+)
+
+
+class Context(SimpleNamespace):
+    settings: Settings
+    db: asyncpg.Pool
+    redis: aioredis.Redis
+
+
+def _valid_request_id(value: str | None) -> bool:
+    return bool(value) and len(value) <= 64 and all(c.isalnum() or c in "-_." for c in value)
+
+
+def create_app(settings: Settings, modules: tuple[str, ...] = DEFAULT_MODULES) -> Sanic:
+    app: Sanic = Sanic("krx_api", ctx=Context(settings=settings), dumps=orjson.dumps, loads=orjson.loads)
+    app.config.REQUEST_MAX_SIZE = 64 * 1024
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.KEEP_ALIVE_TIMEOUT = 75
+    app.config.WEBSOCKET_PING_INTERVAL = 20
+    app.config.WEBSOCKET_PING_TIMEOUT = 20
+    app.config.WEBSOCKET_MAX_SIZE = 16 * 1024
+    errors.install(app)
+
+    @app.before_server_start
+    async def open_clients(app: Sanic) -> None:
+        logs.configure("api", settings.log_level, settings.log_format)
+        app.ctx.db = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=20,
+                                               command_timeout=30, max_inactive_connection_lifetime=300)
+        app.ctx.redis = aioredis.from_url(settings.redis_url, health_check_interval=30,
+                                          socket_connect_timeout=2, socket_timeout=5)
+
+    @app.after_server_stop
+    async def close_clients(app: Sanic) -> None:
+        await app.ctx.db.close()
+        await app.ctx.redis.aclose()
+
+    @app.on_request(priority=100)
+    async def assign_request_id(request: Request) -> None:
+        incoming = request.headers.get("x-request-id")
+        request.ctx.request_id = incoming if _valid_request_id(incoming) else uuid.uuid4().hex
+        request.ctx.started = time.perf_counter()
+        logs.request_id.set(request.ctx.request_id)
+
+    @app.on_response
+    async def finish_request(request: Request, response: HTTPResponse) -> None:
+        rid = getattr(request.ctx, "request_id", None)
+        if rid and response is not None:
+            response.headers["X-Request-Id"] = rid
+        started = getattr(request.ctx, "started", None)
+        if started is not None and response is not None:
+            log.info("%s %s %s", request.method, request.path, response.status,
+                     extra={"status": response.status, "durationMs": round((time.perf_counter() - started) * 1000, 2)})
+
+    for name in modules:
+        module = importlib.import_module(name)
+        app.blueprint(module.bp)
+    return app

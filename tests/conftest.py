@@ -1,0 +1,79 @@
+"""Shared fixtures: one PostgreSQL and one Redis per test session (started like `make run`
+starts them), a fresh database per test module, and a real api server process.
+
+    services             the session's servers
+    database_url         a fresh, migrated, empty database for this module
+    snapshot_database_url  a fresh database holding the bundled KRX snapshot, for this module
+    redis_url            the session's Redis, flushed at the start of each module
+    api_server           `python -m api` against snapshot_database_url + redis_url
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests import harness
+
+EMPTY_TEMPLATE = "tpl_empty"
+SNAPSHOT_TEMPLATE = "tpl_snapshot"
+
+
+@pytest.fixture(scope="session")
+def services():
+    root = Path(tempfile.mkdtemp(prefix="krx-test-"))
+    root.chmod(0o755)
+    started = harness.start_services(root)
+    harness.build_template(started, EMPTY_TEMPLATE, with_snapshot=False)
+    yield started
+    started.redis.stop()
+    started.pg.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def snapshot_template(services) -> str:
+    harness.build_template(services, SNAPSHOT_TEMPLATE, with_snapshot=True)
+    return SNAPSHOT_TEMPLATE
+
+
+def _database_name(request, suffix: str) -> str:
+    module = re.sub(r"[^a-z0-9_]", "_", request.module.__name__.lower())[-40:]
+    return f"t_{module}_{suffix}"
+
+
+@pytest.fixture(scope="module")
+def database_url(services, request) -> str:
+    return harness.clone_database(services, EMPTY_TEMPLATE, _database_name(request, "empty"))
+
+
+@pytest.fixture(scope="module")
+def snapshot_database_url(services, snapshot_template, request) -> str:
+    return harness.clone_database(services, snapshot_template, _database_name(request, "snap"))
+
+
+@pytest.fixture(scope="module")
+def redis_url(services) -> str:
+    client = redis.Redis.from_url(services.redis_url)
+    client.flushall()
+    client.close()
+    return services.redis_url
+
+
+@pytest.fixture(scope="module")
+def output_dir(request) -> Path:
+    """A folder for this module's process logs and screenshots (kept after the run)."""
+    path = harness.REPO_ROOT / "test-output" / request.module.__name__.rsplit(".", 1)[-1]
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def api_server(snapshot_database_url, redis_url, output_dir):
+    server = harness.ApiServer(harness.platform_env(snapshot_database_url, redis_url), output_dir / "api.log")
+    yield server
+    server.stop()

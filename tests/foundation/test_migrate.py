@@ -1,0 +1,73 @@
+import asyncio
+import shutil
+
+import asyncpg
+import pytest
+
+from jobs import migrate
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _tables(url):
+    conn = await asyncpg.connect(url)
+    try:
+        return {r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")}
+    finally:
+        await conn.close()
+
+
+def test_schema_has_every_table_and_is_recorded(database_url):
+    tables = _run(_tables(database_url))
+    for table in ("users", "industries", "companies", "financials", "financial_segments", "filings", "favorites",
+                  "comparisons", "comparison_companies", "news", "analyses", "stock_ticks", "stock_prices_1m",
+                  "stock_prices_15m", "stock_prices_1h", "stock_prices_1d", "index_data", "schema_migrations"):
+        assert table in tables
+    assert _run(migrate.apply_url(database_url)) == []  # second run: nothing pending
+
+
+def test_failed_migration_stops_the_run_and_rolls_back(services, tmp_path):
+    from tests import harness
+
+    url = harness.clone_database(services, "tpl_empty", "t_migrate_failure")
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(migrate.SQL_DIR, sql_dir)
+    (sql_dir / "0900_broken.sql").write_text("CREATE TABLE half_done (id int); SELECT no_such_function();")
+    (sql_dir / "0901_after.sql").write_text("CREATE TABLE after_broken (id int);")
+    with pytest.raises(migrate.MigrationError, match="0900_broken.sql failed"):
+        _run(migrate.apply_url(url, sql_dir))
+    tables = _run(_tables(url))
+    assert "half_done" not in tables and "after_broken" not in tables
+
+
+def test_changed_applied_migration_is_refused(services, tmp_path):
+    from tests import harness
+
+    url = harness.clone_database(services, "tpl_empty", "t_migrate_changed")
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(migrate.SQL_DIR, sql_dir)
+    first = sorted(sql_dir.glob("0001_*.sql"))[0]
+    first.write_text(first.read_text() + "\n-- edited\n")
+    with pytest.raises(migrate.MigrationError, match="changed after it was applied"):
+        _run(migrate.apply_url(url, sql_dir))
+
+
+def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
+    async def scenario():
+        conn = await asyncpg.connect(database_url)
+        try:
+            for age in ("8 days", "1 hour"):
+                await conn.execute(
+                    f"""INSERT INTO stock_ticks VALUES (now() - interval '{age}', '005930', 100, 1,
+                        {1 if age == '8 days' else 2}, 0, 0, 1, now(), 'kissim')""")
+            result = {r["table_name"]: r["deleted"] for r in await conn.fetch("SELECT * FROM enforce_retention()")}
+            left = await conn.fetchval("SELECT count(*) FROM stock_ticks")
+            return result, left
+        finally:
+            await conn.close()
+
+    result, left = _run(scenario())
+    assert result["stock_ticks"] == 1
+    assert left == 1

@@ -1,0 +1,159 @@
+"""Test harness helpers: throw-away PostgreSQL/Redis (the same servers `make run` uses),
+fresh databases cloned from migrated templates, and a real api server process.
+
+Other test modules use these through the fixtures in tests/conftest.py.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from jobs import migrate, snapshot
+from jobs.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+@dataclass
+class Services:
+    pg: EmbeddedPostgres
+    redis: EmbeddedRedis
+    admin_url: str   # the `postgres` database, for CREATE DATABASE
+    redis_url: str
+
+    def url_for(self, database: str) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+
+def start_services(root: Path) -> Services:
+    pg = EmbeddedPostgres(root / "postgres", database="postgres")
+    admin_url = pg.start()
+    redis_server = EmbeddedRedis(root / "redis")
+    return Services(pg, redis_server, admin_url, redis_server.start())
+
+
+async def _create_database(admin_url: str, name: str, template: str | None = None) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        clause = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+        await conn.execute(f'CREATE DATABASE "{name}"{clause}')
+    finally:
+        await conn.close()
+
+
+def build_template(services: Services, name: str, with_snapshot: bool) -> None:
+    async def build() -> None:
+        await _create_database(services.admin_url, name)
+        url = services.url_for(name)
+        await migrate.apply_url(url)
+        if with_snapshot:
+            await snapshot.load(url, progress=False)
+
+    asyncio.run(build())
+
+
+def clone_database(services: Services, template: str, name: str) -> str:
+    asyncio.run(_create_database(services.admin_url, name, template))
+    return services.url_for(name)
+
+
+def platform_env(database_url: str, redis_url: str, **overrides: str) -> dict[str, str]:
+    """Environment for a platform process under test."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIS_", "NAVER_", "DART_", "GEMINI_", "JINA_"))}
+    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, JWT_SECRET=TEST_JWT_SECRET,
+               LOG_LEVEL="WARNING", LOG_FORMAT="json")
+    env.pop("OPENSEARCH_URL", None)
+    env.update(overrides)
+    return env
+
+
+class ProcessUnderTest:
+    """A platform process (`python -m <module>`) with its output kept in a log file."""
+
+    def __init__(self, module: str, env: dict[str, str], log_path: Path, args: tuple[str, ...] = ()) -> None:
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        self.process = subprocess.Popen([sys.executable, "-m", module, *args], env=env, cwd=REPO_ROOT,
+                                        stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)  # Sanic kills its own process group
+
+    def output(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 15.0) -> int | None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+
+class ApiServer(ProcessUnderTest):
+    """`python -m api` on a free port; `url` is its base URL."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int = 1) -> None:
+        self.port = free_port()
+        env = {**env, "API_PORT": str(self.port), "API_WORKERS": str(workers)}
+        super().__init__("api", env, log_path)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"api exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                urllib.request.urlopen(self.url + "/api/health", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"api did not start within {timeout} s:\n{self.output()}")
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        import orjson
+
+        return orjson.loads(self.body)
+
+
+def http(method: str, url: str, *, json: object = None, body: bytes | None = None,
+         headers: dict[str, str] | None = None, timeout: float = 10.0) -> Response:
+    """One real HTTP request; error statuses are returned, not raised."""
+    import orjson
+
+    data = body
+    all_headers = dict(headers or {})
+    if json is not None:
+        data = orjson.dumps(json)
+        all_headers.setdefault("Content-Type", "application/json")
+    request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return Response(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
+    except urllib.error.HTTPError as err:
+        return Response(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
