@@ -1,0 +1,96 @@
+"""Tokens: short-lived JWT access tokens, rotating refresh tokens, and a Redis deny-list.
+
+Access tokens live `jwt_access_ttl_seconds` (15 min), refresh tokens `jwt_refresh_ttl_seconds`.
+Both are HS256 with `iss`, `aud`, `jti`, `typ`; logout and refresh rotation put the `jti` on the
+deny-list (`auth:revoked:{jti}`) until the token would have expired anyway.
+REST handlers use `require_user(request)`; the WebSocket/SSE code uses `verify_token` directly.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+import redis.asyncio as aioredis
+from sanic import Request
+
+from api.errors import ApiError
+from api.settings import Settings
+
+ISSUER = "krx-platform"
+AUDIENCE = "krx-platform-api"
+REVOKED_PREFIX = "auth:revoked:"
+
+
+@dataclass(frozen=True)
+class Claims:
+    user_id: int
+    jti: str
+    expires_at: int
+    token_type: str
+
+
+def _encode(settings: Settings, user_id: int, token_type: str, ttl: int) -> str:
+    now = int(time.time())
+    payload = {"sub": str(user_id), "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl,
+               "iss": ISSUER, "aud": AUDIENCE, "typ": token_type}
+    return jwt.encode(payload, settings.jwt_secret, algorithm="HS256")
+
+
+def issue_tokens(settings: Settings, user_id: int) -> dict[str, object]:
+    """A fresh access/refresh pair, shaped for the login response."""
+    return {
+        "accessToken": _encode(settings, user_id, "access", settings.jwt_access_ttl_seconds),
+        "refreshToken": _encode(settings, user_id, "refresh", settings.jwt_refresh_ttl_seconds),
+        "expiresIn": settings.jwt_access_ttl_seconds,
+    }
+
+
+def decode(settings: Settings, token: str, token_type: str = "access") -> Claims:
+    """Signature, expiry, issuer, audience and type checked; raises ApiError UNAUTHORIZED."""
+    try:
+        payload = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER,
+                             options={"require": ["exp", "iat", "sub", "jti", "iss", "aud"]})
+    except jwt.ExpiredSignatureError:
+        raise ApiError("UNAUTHORIZED", "토큰이 만료되었습니다. 다시 로그인해 주세요.") from None
+    except jwt.PyJWTError:
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.") from None
+    if payload.get("typ") != token_type:
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError):
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.") from None
+    return Claims(user_id, str(payload["jti"]), int(payload["exp"]), token_type)
+
+
+async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, token_type: str = "access") -> Claims:
+    """`decode` plus the deny-list check."""
+    claims = decode(settings, token, token_type)
+    if await redis.exists(REVOKED_PREFIX + claims.jti):
+        raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
+    return claims
+
+
+async def revoke(redis: aioredis.Redis, claims: Claims) -> None:
+    ttl = max(1, claims.expires_at - int(time.time()))
+    await redis.set(REVOKED_PREFIX + claims.jti, b"1", ex=ttl)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+async def require_user(request: Request) -> Claims:
+    """The signed-in user of this request, or 401 UNAUTHORIZED."""
+    token = bearer_token(request)
+    if token is None:
+        raise ApiError("UNAUTHORIZED")
+    claims = await verify_token(request.app.ctx.settings, request.app.ctx.redis, token)
+    request.ctx.user_id = claims.user_id
+    return claims
