@@ -144,6 +144,28 @@ class Settings:
     gemini_model: str = "gemini-2.5-flash"
     jina_api_key: str | None = field(default=None, repr=False)
     jina_api_url: str = "https://r.jina.ai"
+    # ingest and kissim (issue 4): broker limits, timings and sizes.
+    kis_rest_rate_per_second: float = 15.0     # client pacing of KIS REST calls per app key
+    kis_token_min_interval_seconds: float = 60.0  # KIS issues a token at most once a minute
+    kis_subscribe_pause_ms: int = 20           # pause between subscribe messages
+    ingest_watchdog_seconds: float = 90.0      # no message of any kind for this long: reconnect
+    ingest_backoff_initial_seconds: float = 1.0
+    ingest_backoff_max_seconds: float = 60.0
+    ingest_in_use_backoff_seconds: float = 65.0  # after OPSP8996 ALREADY IN USE appkey
+    ingest_batch_max_rows: int = 5000          # COPY when this many rows are pending …
+    ingest_batch_max_ms: int = 250             # … or when the oldest pending row is this old
+    ingest_buffer_max_rows: int = 200_000      # in memory while PostgreSQL is away; then spill to disk
+    ingest_demand_ttl_seconds: float = 90.0    # a browser demand (ingest:demand) counts this long
+    ingest_reallocate_seconds: float = 10.0
+    ingest_poll_interval_seconds: float = 5.0  # each polled symbol at most this often
+    ingest_default_symbol_count: int = 40      # without SUBSCRIBE_SYMBOLS: most traded symbols
+    ingest_status_interval_seconds: float = 2.0
+    ingest_lock_ttl_seconds: float = 15.0      # Redis lock that makes one process own an app key
+    ingest_metrics_port: int = 0               # Prometheus exporter port (0: off)
+    kissim_trade_rate: float = 2.0             # mean trades per second per symbol (wall clock)
+    kissim_frame_interval_ms: int = 100        # kissim sends the trades of this interval as frames
+    kissim_pingpong_seconds: float = 30.0
+    kissim_rest_limit_per_second: int = 20     # kissim refuses more REST calls per key with EGW00201
 
     def public(self) -> dict[str, object]:
         """Settings safe to log or show: secrets are masked."""
@@ -174,6 +196,7 @@ _FIELDS: list[tuple[str, str, Callable[[str], object]]] = [
     ("DATA_DIR", "data_dir", Path),
     ("FRONTEND_DIST", "frontend_dist", Path),
     ("SNAPSHOT_DIR", "snapshot_dir", Path),
+    ("SQL_DIR", "sql_dir", Path),
     ("JWT_ACCESS_TTL_SECONDS", "jwt_access_ttl_seconds", _int_range(10, 24 * 3600)),
     ("JWT_REFRESH_TTL_SECONDS", "jwt_refresh_ttl_seconds", _int_range(60, 90 * 24 * 3600)),
     ("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute", _int_range(1, 10_000_000)),
@@ -199,6 +222,27 @@ _FIELDS: list[tuple[str, str, Callable[[str], object]]] = [
     ("GEMINI_MODEL", "gemini_model", str),
     ("JINA_API_KEY", "jina_api_key", str),
     ("JINA_API_URL", "jina_api_url", _url(("http", "https"))),
+    ("KIS_REST_RATE_PER_SECOND", "kis_rest_rate_per_second", _float_range(0.1, 1000)),
+    ("KIS_TOKEN_MIN_INTERVAL_SECONDS", "kis_token_min_interval_seconds", _float_range(0, 3600)),
+    ("KIS_SUBSCRIBE_PAUSE_MS", "kis_subscribe_pause_ms", _int_range(0, 10_000)),
+    ("INGEST_WATCHDOG_SECONDS", "ingest_watchdog_seconds", _float_range(0.5, 3600)),
+    ("INGEST_BACKOFF_INITIAL_SECONDS", "ingest_backoff_initial_seconds", _float_range(0.01, 600)),
+    ("INGEST_BACKOFF_MAX_SECONDS", "ingest_backoff_max_seconds", _float_range(0.1, 3600)),
+    ("INGEST_IN_USE_BACKOFF_SECONDS", "ingest_in_use_backoff_seconds", _float_range(0.1, 3600)),
+    ("INGEST_BATCH_MAX_ROWS", "ingest_batch_max_rows", _int_range(1, 10_000_000)),
+    ("INGEST_BATCH_MAX_MS", "ingest_batch_max_ms", _int_range(1, 600_000)),
+    ("INGEST_BUFFER_MAX_ROWS", "ingest_buffer_max_rows", _int_range(1, 100_000_000)),
+    ("INGEST_DEMAND_TTL_SECONDS", "ingest_demand_ttl_seconds", _float_range(1, 86400)),
+    ("INGEST_REALLOCATE_SECONDS", "ingest_reallocate_seconds", _float_range(0.1, 3600)),
+    ("INGEST_POLL_INTERVAL_SECONDS", "ingest_poll_interval_seconds", _float_range(0.1, 3600)),
+    ("INGEST_DEFAULT_SYMBOL_COUNT", "ingest_default_symbol_count", _int_range(0, 10_000)),
+    ("INGEST_STATUS_INTERVAL_SECONDS", "ingest_status_interval_seconds", _float_range(0.1, 60)),
+    ("INGEST_LOCK_TTL_SECONDS", "ingest_lock_ttl_seconds", _float_range(1, 3600)),
+    ("INGEST_METRICS_PORT", "ingest_metrics_port", _int_range(0, 65535)),
+    ("KISSIM_TRADE_RATE", "kissim_trade_rate", _float_range(0.001, 1_000_000)),
+    ("KISSIM_FRAME_INTERVAL_MS", "kissim_frame_interval_ms", _int_range(1, 60_000)),
+    ("KISSIM_PINGPONG_SECONDS", "kissim_pingpong_seconds", _float_range(0.1, 3600)),
+    ("KISSIM_REST_LIMIT_PER_SECOND", "kissim_rest_limit_per_second", _int_range(1, 1_000_000)),
 ]
 _REQUIRED = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
 
