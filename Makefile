@@ -55,7 +55,8 @@ frontend-build: $(if $(wildcard frontend/package.json),frontend/dist/index.html,
 
 # Debian's Chromium for the browser tests (no browser download from a test tool).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+	  || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 test-rust:
 	cargo test --release -p tickcore

@@ -1,0 +1,27 @@
+import { useNavigate, useSearchParams } from 'react-router';
+import { LoginForm } from '@/features/auth/components/login-form';
+import { useDocumentTitle } from '@/hooks/use-document-title';
+
+/** Only same-site paths are accepted as a return target. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
+  if (next.startsWith('/login') || next.startsWith('/signup')) return '/';
+  return next;
+}
+
+export default function LoginRoute() {
+  useDocumentTitle('로그인');
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const notice = params.get('signedUp')
+    ? '회원가입이 완료되었습니다. 로그인해 주세요.'
+    : params.get('expired')
+      ? '로그인이 필요하거나 만료되었습니다. 다시 로그인하면 보던 화면으로 돌아갑니다.'
+      : null;
+  return (
+    <div className="py-6">
+      <LoginForm initialEmail={params.get('email') ?? ''} notice={notice} next={next} onSuccess={() => navigate(next, { replace: true })} />
+    </div>
+  );
+}

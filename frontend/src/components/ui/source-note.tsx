@@ -1,0 +1,19 @@
+// "As of" line shown next to every piece of market data: where it comes from and how old it is.
+import { describeSource } from '@/lib/data-source';
+import { Badge } from '@/components/ui/badge';
+
+export function SourceNote({ source, asOf, className = '' }: { source?: string | null; asOf?: string | number | null; className?: string }) {
+  const info = describeSource(source, asOf);
+  const tone = info.kind === 'live' ? 'green' : info.kind === 'simulated' ? 'violet' : info.kind === 'snapshot' ? 'blue' : info.kind === 'delayed' ? 'amber' : 'gray';
+  return (
+    <span className={`inline-flex items-center gap-1.5 text-xs text-slate-600 ${className}`} data-testid="source-note">
+      <Badge tone={tone}>{info.badge}</Badge>
+      <span>{info.label}</span>
+    </span>
+  );
+}
+
+export function AsOfText({ asOf, className = '' }: { asOf?: string | null; className?: string }) {
+  if (!asOf) return null;
+  return <span className={`text-xs text-slate-500 ${className}`}>{describeSource(null, asOf).label}</span>;
+}

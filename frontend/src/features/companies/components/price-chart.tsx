@@ -1,0 +1,95 @@
+// The company's price chart: interval switcher, history from the api, live forming candle from
+// the stream (signed-in users), and honest loading / empty / error states at a fixed height.
+import { useCallback, useRef } from 'react';
+import { CandleChart } from '@/components/charts/lazy';
+import { SourceNote } from '@/components/ui/source-note';
+import { EmptyState, ErrorState, Spinner } from '@/components/ui/states';
+import { Skeleton } from '@/components/ui/skeleton';
+import { useOhlcv } from '@/features/companies/api/ohlcv';
+import { INTERVALS, INTERVAL_LABELS, type Bar, type Interval, type TickLike } from '@/lib/chart/bars';
+import { subscribeSymbolEvents } from '@/lib/stream/live';
+
+const HEIGHT = 420;
+
+export function PriceChart({ companyId, symbol, interval, onInterval, live }: { companyId: string; symbol: string; interval: Interval; onInterval: (i: Interval) => void; live: boolean }) {
+  const q = useOhlcv(companyId, interval);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const liveCount = useRef(0);
+
+  const subscribeLive = useCallback(
+    (onTick: (t: TickLike) => void) =>
+      subscribeSymbolEvents(symbol, (e) => {
+        if (e.kind === 'tick') onTick(e.tick);
+      }),
+    [symbol],
+  );
+
+  const onLiveBar = useCallback((_bar: Bar) => {
+    liveCount.current += 1;
+    if (wrapRef.current) wrapRef.current.dataset.liveUpdates = String(liveCount.current);
+  }, []);
+
+  const data = q.data;
+  const switching = q.isFetching && data?.interval !== interval;
+  const state = q.isError && !data ? 'error' : !data ? 'loading' : switching ? 'loading' : data.bars.length === 0 ? 'empty' : 'ready';
+
+  return (
+    <section aria-labelledby="chart-title" className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4">
+      <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+        <h2 id="chart-title" className="text-base font-semibold">
+          주가 차트 <span className="text-xs font-normal text-slate-500">(한국시간 기준)</span>
+        </h2>
+        <div role="group" aria-label="차트 주기" className="inline-flex rounded-lg border border-slate-300 bg-slate-50 p-0.5">
+          {INTERVALS.map((i) => (
+            <button
+              key={i}
+              type="button"
+              aria-pressed={i === interval}
+              data-interval={i}
+              onClick={() => onInterval(i)}
+              className={`min-h-9 min-w-11 rounded-md px-2.5 text-sm ${i === interval ? 'bg-slate-900 font-semibold text-white' : 'text-slate-700 hover:bg-white'}`}
+            >
+              {INTERVAL_LABELS[i]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div
+        ref={wrapRef}
+        className="relative"
+        style={{ minHeight: HEIGHT }}
+        data-testid="price-chart"
+        data-state={state}
+        data-interval={data?.interval ?? ''}
+        data-bars={data?.bars.length ?? 0}
+      >
+        {q.isError && !data ? (
+          <div className="flex items-center justify-center" style={{ height: HEIGHT }}>
+            <ErrorState error={q.error} onRetry={() => q.refetch()} title="시세를 불러오지 못했습니다" />
+          </div>
+        ) : !data ? (
+          <Skeleton style={{ height: HEIGHT }} className="w-full" />
+        ) : data.bars.length === 0 && !switching ? (
+          <EmptyState className="h-[420px]">
+            {INTERVAL_LABELS[interval]} 시세 데이터가 없습니다.
+            {interval !== '1d' ? ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.' : ''}
+          </EmptyState>
+        ) : (
+          <>
+            <CandleChart bars={data.bars} interval={data.interval} height={HEIGHT} subscribeLive={live && !switching ? subscribeLive : undefined} onLiveBar={onLiveBar} />
+            {switching ? (
+              <div className="absolute inset-0 flex items-center justify-center bg-white/60">
+                <Spinner label={`${INTERVAL_LABELS[interval]} 시세 불러오는 중`} />
+              </div>
+            ) : null}
+          </>
+        )}
+      </div>
+      <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
+        {data ? <SourceNote source={data.source} asOf={data.asOf} /> : <span />}
+        {q.isError && data ? <span className="text-red-700">최신 시세 갱신 실패 — 마지막으로 받은 데이터를 표시 중입니다.</span> : null}
+        {!live ? <span>로그인하면 진행 중인 봉이 실시간으로 갱신됩니다.</span> : null}
+      </div>
+    </section>
+  );
+}
