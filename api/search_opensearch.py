@@ -1,0 +1,112 @@
+"""OpenSearch backend of the company search (api/search.py's SearchBackend).
+
+Same relevance as PostgresSearch (tests/api/search_cases.py): exact (code, name, English name,
+initials) > prefix > contains, ties by market cap, spaces and case ignored; a fuzzy English-name
+match only when nothing matched literally. Levels are `constant_score` clauses under a `dis_max`,
+so a company scores the level of its best match only; prefixes use the edge n-gram subfields of
+the `krx-companies` index (jobs/search_index.py). When the alias does not exist yet (a fresh
+node), the first search builds it from PostgreSQL.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import asyncpg
+
+from api.search import normalize
+from api.settings import Settings
+from jobs import search_index
+
+log = logging.getLogger(__name__)
+
+
+def _wild(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+
+
+def build_query(key: str) -> dict[str, Any]:
+    compact = key.replace(" ", "")
+    upper = key.upper()
+
+    def level(boost: float, clauses: list[dict]) -> dict:
+        return {"constant_score": {"filter": {"bool": {"should": clauses, "minimum_should_match": 1}}, "boost": boost}}
+
+    exact = [{"term": {"symbol": upper}}, {"term": {"name_lower": key}}, {"term": {"name_compact": compact}},
+             {"term": {"name_en_lower": key}}, {"term": {"initials": compact}}]
+    prefix = [{"prefix": {"symbol": upper}}, {"term": {"name_lower.prefix": key}},
+              {"term": {"name_compact.prefix": compact}}, {"term": {"name_en_lower.prefix": key}},
+              {"term": {"initials.prefix": compact}}]
+    for field, value in (("name_lower", key), ("name_compact", compact), ("name_en_lower", key), ("initials", compact)):
+        if len(value) > 60:  # beyond the edge n-grams
+            prefix.append({"prefix": {field: value}})
+    contains = [{"prefix": {"symbol": upper}}, {"wildcard": {"name_lower": {"value": f"*{_wild(key)}*"}}},
+                {"wildcard": {"name_compact": {"value": f"*{_wild(compact)}*"}}},
+                {"wildcard": {"name_en_lower": {"value": f"*{_wild(key)}*"}}},
+                {"wildcard": {"initials": {"value": f"*{_wild(compact)}*"}}}]
+    return {"dis_max": {"queries": [level(3.0, exact), level(2.0, prefix), level(1.0, contains)], "tie_breaker": 0.0}}
+
+
+def fuzzy_query(key: str) -> dict[str, Any]:
+    return {"match": {"name_en": {"query": key, "fuzziness": "AUTO", "operator": "and"}}}
+
+
+SORT = [{"_score": "desc"}, {"market_cap": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+
+
+class OpenSearchSearch:
+    name = "opensearch"
+
+    def __init__(self, settings: Settings, db: asyncpg.Pool | None = None) -> None:
+        self.url = settings.opensearch_url
+        self.db = db
+        self._rest: search_index.Rest | None = None
+        self._ready = False
+        self._lock = asyncio.Lock()
+
+    def _client(self) -> search_index.Rest:
+        if self._rest is None:
+            self._rest = search_index.Rest(self.url, aiohttp.ClientSession(), timeout=10.0)
+        return self._rest
+
+    async def _ensure_index(self) -> None:
+        if self._ready:
+            return
+        async with self._lock:
+            if self._ready:
+                return
+            rest = self._client()
+            status, _ = await rest.call("HEAD", f"/{search_index.COMPANIES}", ok=(200, 404))
+            if status == 404:
+                if self.db is None:
+                    raise search_index.OpenSearchError("index krx-companies missing and no database to build it from")
+                log.info("OpenSearch index %s missing: building it from PostgreSQL", search_index.COMPANIES)
+                async with self.db.acquire() as conn:
+                    await search_index.rebuild_companies(rest, conn)
+            self._ready = True
+
+    async def _search(self, query: dict, page: int, size: int) -> tuple[int, list[int]]:
+        body = {"query": query, "sort": SORT, "from": (page - 1) * size, "size": size,
+                "track_total_hits": True, "_source": False}
+        _, result = await self._client().call("POST", f"/{search_index.COMPANIES}/_search", body)
+        return result["hits"]["total"]["value"], [int(h["_id"]) for h in result["hits"]["hits"]]
+
+    async def search_companies(self, keyword: str, page: int, size: int) -> tuple[int, list[int]]:
+        key = normalize(keyword)
+        if not key:
+            return 0, []
+        await self._ensure_index()
+        total, ids = await self._search(build_query(key), page, size)
+        if total == 0:
+            total, ids = await self._search(fuzzy_query(key), page, size)
+        return total, ids
+
+    async def ping(self) -> None:
+        await self._client().call("GET", "/_cluster/health")
+
+    async def close(self) -> None:
+        if self._rest is not None:
+            await self._rest.session.close()
+            self._rest = None

@@ -1,0 +1,100 @@
+"""`python -m jobs scheduler`: enqueues the periodic jobs on cron schedules in Asia/Seoul time.
+
+Trading-day schedules run Monday to Friday (exchange holidays are not known here; a run on a
+holiday finds nothing new). At start it reports idle collectors and enqueues the jobs that give
+the demo its data (analysis, keyword counts) plus a buffer flush that recovers anything a crash
+left between the Redis buffer and PostgreSQL.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from api.settings import Settings
+from jobs import registry, worker
+
+log = logging.getLogger(__name__)
+SEOUL = ZoneInfo("Asia/Seoul")
+
+# job name → trigger (Asia/Seoul)
+SCHEDULE = {
+    "news": CronTrigger(day_of_week="mon-fri", hour="7-20", minute="*/10", timezone=SEOUL),
+    "news_flush": IntervalTrigger(seconds=30, timezone=SEOUL),
+    "jina": CronTrigger(minute="5,35", timezone=SEOUL),
+    "keywords": CronTrigger(minute=15, timezone=SEOUL),
+    "analysis": CronTrigger(hour=6, minute=30, timezone=SEOUL),
+    "retention": CronTrigger(hour=3, minute=30, timezone=SEOUL),
+    "search_index": CronTrigger(hour=4, minute=0, timezone=SEOUL),
+    "kis_master": CronTrigger(day_of_week="mon-fri", hour=7, minute=40, timezone=SEOUL),
+    "prices": CronTrigger(day_of_week="mon-fri", hour=16, minute=10, timezone=SEOUL),
+    "dart_corp_codes": CronTrigger(day_of_week="sun", hour=1, minute=0, timezone=SEOUL),
+    "dart_financials": CronTrigger(hour=2, minute=0, timezone=SEOUL),
+    "dart_filings": CronTrigger(hour=19, minute=30, timezone=SEOUL),
+}
+AT_START = ("news_flush", "keywords", "analysis", "retention", "search_index")
+
+
+def build(settings: Settings, broker) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=SEOUL)
+
+    import redis
+
+    client = redis.Redis.from_url(settings.redis_url)
+
+    def enqueue(name: str) -> None:
+        reason = registry.JOBS[name].requires(settings)
+        if reason:
+            log.debug("not enqueuing %s: %s", name, reason)
+            return
+        if name == "news_flush":
+            from jobs.news import BUFFER_KEY, PROCESSING_KEY
+
+            try:
+                if not (client.llen(BUFFER_KEY) or client.llen(PROCESSING_KEY)):
+                    return  # nothing buffered: no message every 30 s
+            except redis.RedisError as exc:
+                log.warning("cannot read the news buffer length: %s", exc)
+        worker.enqueue(broker, name)
+        log.debug("enqueued %s", name)
+
+    for name, trigger in SCHEDULE.items():
+        scheduler.add_job(enqueue, trigger, args=[name], id=name, name=name, coalesce=True,
+                          max_instances=1, misfire_grace_time=300)
+    scheduler._enqueue = enqueue  # type: ignore[attr-defined]
+    return scheduler
+
+
+def main(settings: Settings) -> None:
+    broker = worker.setup_broker(settings)
+
+    async def announce() -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(settings.redis_url)
+        try:
+            await registry.report_idle(client, settings)
+        finally:
+            await client.aclose()
+
+    asyncio.run(announce())
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    scheduler = build(settings, broker)
+    for name in AT_START:
+        scheduler._enqueue(name)  # type: ignore[attr-defined]
+
+    def stop(*_) -> None:
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in scheduler.get_jobs():
+        log.info("scheduled %s: %s", job.id, job.trigger)
+    log.info("scheduler started (Asia/Seoul)")
+    scheduler.start()
+    log.info("scheduler stopped")
