@@ -1,0 +1,163 @@
+"""SSE `GET /api/stream/stocks?symbols=005930,000660`: the same ticks as the WebSocket, one way.
+
+Auth: `Authorization: Bearer` or the `token` query parameter (EventSource cannot set headers).
+Events: `event: subscribed` (accepted/rejected symbols, like the WebSocket ack), then
+`event: tick` with `id: {symbol}:{epochMs}` where epochMs is the tick's `receivedAt`
+(falling back to its `timestamp`), `event: status`, `event: dropped`; a `: heartbeat` comment
+every `stream_heartbeat_seconds`; a `retry: 3000` hint first.
+
+Reconnect: on connect the latest tick of each symbol (`tick:last:{symbol}`) is sent first;
+with a `Last-Event-ID` header (or `lastEventId` query parameter) of the form
+`{symbol}:{epochMs}` only the latest ticks newer than epochMs are sent. Ticks between the
+last event and the latest one are not replayed: pub/sub keeps no history.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+
+import orjson
+from sanic import Blueprint, Request
+
+from api.auth import bearer_token, verify_token
+from api.errors import ApiError
+from api.streaming.hub import Hub, Message, sse_event, tick_time_ms
+from api.streaming.ws import normalize_symbols, valid_code
+
+log = logging.getLogger("api.streaming")
+
+bp = Blueprint("stream_sse", url_prefix="/api")
+
+RETRY_MS = 3000
+
+
+class SseConnection:
+    __slots__ = ("hub", "user_id", "symbols", "pending", "dropped", "queue_size", "wake")
+
+    def __init__(self, hub: Hub, user_id: int, queue_size: int) -> None:
+        self.hub = hub
+        self.user_id = user_id
+        self.symbols: set[str] = set()
+        self.pending: deque[tuple[str | None, bytes]] = deque()
+        self.dropped: dict[str, int] = {}
+        self.queue_size = queue_size
+        self.wake = asyncio.Event()
+
+    def deliver(self, message: Message) -> None:
+        pending = self.pending
+        if len(pending) >= self.queue_size:
+            for index, (sym, _) in enumerate(pending):
+                if sym is not None:
+                    del pending[index]
+                    self.dropped[sym] = self.dropped.get(sym, 0) + 1
+                    break
+        pending.append((message.symbol, message.sse_event))
+        self.wake.set()
+
+    def flush(self) -> None:  # SSE writes from its handler task
+        pass
+
+    def send_status(self, payload: bytes) -> None:
+        self.pending.append((None, sse_event("status", payload)))
+        self.wake.set()
+
+    def take(self) -> bytes:
+        chunks = [sse_event("dropped", orjson.dumps({"type": "dropped", "symbol": s, "count": c}))
+                  for s, c in self.dropped.items()]
+        self.dropped.clear()
+        chunks.extend(frame for _, frame in self.pending)
+        self.pending.clear()
+        self.wake.clear()
+        return b"".join(chunks)
+
+
+def _last_event_ms(request: Request) -> int | None:
+    raw = request.headers.get("last-event-id") or request.args.get("lastEventId")
+    if not raw:
+        return None
+    _, _, ms = raw.rpartition(":")
+    try:
+        return int(ms)
+    except ValueError:
+        return None
+
+
+@bp.get("/stream/stocks")
+async def stream_stocks(request: Request):
+    app = request.app
+    settings = app.ctx.settings
+    hub: Hub = app.ctx.stream_hub
+    if not hub.available:
+        raise ApiError("STREAM_UNAVAILABLE")
+    token = bearer_token(request) or request.args.get("token")
+    if not token:
+        raise ApiError("UNAUTHORIZED")
+    try:
+        claims = await verify_token(settings, app.ctx.stream_redis, token)
+    except ApiError:
+        raise
+    except Exception:  # noqa: BLE001 - Redis down while checking the deny-list
+        raise ApiError("STREAM_UNAVAILABLE") from None
+    raw = request.args.get("symbols")
+    if not raw:
+        raise ApiError("MISSING_FIELD", "symbols 파라미터가 필요합니다.", field="symbols")
+    symbols = normalize_symbols(raw.split(",")) or []
+    symbols = [s for s in symbols if s]
+    if len(symbols) > settings.stream_max_symbols:
+        raise ApiError("INVALID_REQUEST", f"최대 {settings.stream_max_symbols}개 종목까지 구독할 수 있습니다.")
+    known = await hub.is_known([s for s in symbols if valid_code(s)])
+    accepted = [s for s in symbols if s in known]
+    rejected = [{"symbol": s, "reason": "UNKNOWN_SYMBOL"} for s in symbols if s not in known]
+    if not accepted:
+        raise ApiError("INVALID_REQUEST", "구독할 수 있는 종목이 없습니다.", rejected=rejected)
+
+    conn = SseConnection(hub, claims.user_id, settings.stream_send_queue)
+    if not hub.open_connection(conn, settings.stream_max_connections_per_user):
+        raise ApiError("TOO_MANY_REQUESTS", "동시 연결 수 한도를 초과했습니다.", headers={"Retry-After": "10"})
+    try:
+        response = await request.respond(
+            content_type="text/event-stream; charset=utf-8",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"})
+        conn.symbols.update(accepted)
+        hub.add(conn, accepted)
+        first = [b"retry: %d\n\n" % RETRY_MS,
+                 sse_event("subscribed", orjson.dumps({"type": "subscribed", "accepted": accepted,
+                                                       "rejected": rejected}))]
+        first.extend(await _latest(hub, accepted, _last_event_ms(request)))
+        await response.send(b"".join(first))
+        heartbeat = settings.stream_heartbeat_seconds
+        deadline = settings.stream_slow_client_seconds
+        while True:
+            try:
+                await asyncio.wait_for(conn.wake.wait(), heartbeat)
+                chunk = conn.take()
+            except asyncio.TimeoutError:
+                chunk = b": heartbeat %d\n\n" % int(time.time())
+            try:
+                await asyncio.wait_for(response.send(chunk), deadline)
+            except asyncio.TimeoutError:
+                log.info("closing slow SSE client (user %s)", claims.user_id)
+                request.transport.abort()
+                break
+    finally:
+        hub.close_connection(conn, conn.symbols)
+
+
+async def _latest(hub: Hub, symbols: list[str], after_ms: int | None) -> list[bytes]:
+    """The latest tick per symbol, newer than `after_ms` when the client resumes."""
+    try:
+        ticks = await hub.last_ticks(symbols)
+    except Exception as exc:  # noqa: BLE001 - best effort
+        log.warning("SSE last tick read failed: %s", exc)
+        return []
+    out = []
+    for symbol, tick in zip(symbols, ticks):
+        if not tick:
+            continue
+        ms = tick_time_ms(tick)
+        if ms is None or (after_ms is not None and ms <= after_ms):
+            continue
+        out.append(sse_event("tick", bytes(tick), f"{symbol}:{ms}"))
+    return out
