@@ -1,0 +1,307 @@
+"""PostgreSQL writer: binary COPY batches of ticks and closed bars, loss-free across outages.
+
+Batches wait in memory until `batch_max_rows` rows are pending or the oldest is `batch_max_ms`
+old, then go in one transaction: COPY into a TEMP staging table, then
+`INSERT … ON CONFLICT DO NOTHING` (ticks: a replayed trade never duplicates) or a merging
+`ON CONFLICT (symbol, bucket) DO UPDATE` (bars). While PostgreSQL is away, batches stay queued;
+beyond `buffer_max_rows` the oldest are spilled to files under `<data_dir>/ingest-spool/` and
+written back, oldest first, once the database answers again. Nothing is dropped.
+
+The writer runs in its own thread with its own event loop, so COPY work never delays the
+frame → PUBLISH path of the main loop; `add` (main thread) and the writer share the queue
+under a lock.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import asyncpg
+
+from ingest.engine import BAR_TABLES, merge_copy
+from ingest.metrics import Metrics
+
+log = logging.getLogger("ingest.store")
+
+TICK_COLUMNS = "time, symbol, price, volume, acc_volume, change, change_rate, side, received_at, source"
+BAR_COLUMNS = ("symbol, bucket, open, high, low, close, volume, amount, trade_count, first_trade_at, "
+               "last_trade_at, source")
+
+# Bars: a bar written again, or a part of it already merged (a replay), changes nothing; a bar
+# continued after a restart (its trades do not overlap the stored ones; trade times have one-second
+# resolution, so the two parts may touch in one second) is merged into it; anything else replaces it.
+_SAME = ("(EXCLUDED.first_trade_at = t.first_trade_at AND EXCLUDED.last_trade_at = t.last_trade_at "
+         "AND EXCLUDED.volume = t.volume AND EXCLUDED.trade_count = t.trade_count)")
+_KEEP = (f"({_SAME} OR (EXCLUDED.first_trade_at >= t.first_trade_at AND EXCLUDED.last_trade_at <= t.last_trade_at "
+         "AND EXCLUDED.trade_count < t.trade_count AND EXCLUDED.first_trade_at < t.last_trade_at))")
+_PARTS = (f"(t.source = EXCLUDED.source AND NOT {_KEEP} AND (EXCLUDED.first_trade_at >= t.last_trade_at "
+          "OR EXCLUDED.last_trade_at <= t.first_trade_at))")
+BAR_UPSERT = f"""
+INSERT INTO {{table}} AS t ({{cols}}) SELECT DISTINCT ON (symbol, bucket) {{cols}} FROM {{stage}}
+ORDER BY symbol, bucket, last_trade_at DESC
+ON CONFLICT (symbol, bucket) DO UPDATE SET
+  open = CASE WHEN {_KEEP} THEN t.open WHEN {_PARTS} AND EXCLUDED.first_trade_at >= t.first_trade_at
+              THEN t.open ELSE EXCLUDED.open END,
+  close = CASE WHEN {_KEEP} THEN t.close WHEN {_PARTS} AND EXCLUDED.last_trade_at < t.last_trade_at
+               THEN t.close ELSE EXCLUDED.close END,
+  high = CASE WHEN {_KEEP} THEN t.high WHEN {_PARTS} THEN GREATEST(t.high, EXCLUDED.high) ELSE EXCLUDED.high END,
+  low = CASE WHEN {_KEEP} THEN t.low WHEN {_PARTS} THEN LEAST(t.low, EXCLUDED.low) ELSE EXCLUDED.low END,
+  volume = CASE WHEN {_KEEP} THEN t.volume WHEN {_PARTS} THEN t.volume + EXCLUDED.volume ELSE EXCLUDED.volume END,
+  amount = CASE WHEN {_KEEP} THEN t.amount WHEN {_PARTS} THEN t.amount + EXCLUDED.amount ELSE EXCLUDED.amount END,
+  trade_count = CASE WHEN {_KEEP} THEN t.trade_count WHEN {_PARTS} THEN t.trade_count + EXCLUDED.trade_count
+                     ELSE EXCLUDED.trade_count END,
+  first_trade_at = CASE WHEN {_KEEP} THEN t.first_trade_at WHEN {_PARTS} THEN LEAST(t.first_trade_at, EXCLUDED.first_trade_at)
+                        ELSE EXCLUDED.first_trade_at END,
+  last_trade_at = CASE WHEN {_KEEP} THEN t.last_trade_at WHEN {_PARTS} THEN GREATEST(t.last_trade_at, EXCLUDED.last_trade_at)
+                       ELSE EXCLUDED.last_trade_at END,
+  source = CASE WHEN {_KEEP} THEN t.source ELSE EXCLUDED.source END
+"""
+
+
+class Chunk:
+    """One table's COPY stream with its row count; in memory or spilled to a file."""
+
+    __slots__ = ("table", "data", "rows", "path", "created")
+
+    def __init__(self, table: str, data: bytes | None, rows: int, path: Path | None = None) -> None:
+        self.table, self.data, self.rows, self.path = table, data, rows, path
+        self.created = time.monotonic()
+
+    def load(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+class PgWriter:
+    def __init__(self, database_url: str, spool_dir: Path, metrics: Metrics, *, batch_max_rows: int,
+                 batch_max_ms: int, buffer_max_rows: int) -> None:
+        self.database_url = database_url
+        self.spool_dir = spool_dir
+        self.metrics = metrics
+        self.batch_max_rows = batch_max_rows
+        self.batch_max_s = batch_max_ms / 1000
+        self.buffer_max_rows = buffer_max_rows
+        self.queue: deque[Chunk] = deque()
+        self.memory_rows = 0
+        self.pending_rows = 0
+        self.conn: asyncpg.Connection | None = None
+        self.available = False
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+        self._stopping = False
+        self._stop_deadline = 0.0
+        self._spill_seq = 0
+        self._recover_spool()
+
+    # -- queueing (any thread) -------------------------------------------------------------
+    def add(self, table: str, data: bytes, rows: int) -> None:
+        if not rows or not data:
+            return
+        with self._lock:
+            self.queue.append(Chunk(table, data, rows))
+            self.memory_rows += rows
+            self.pending_rows += rows
+            if self.memory_rows > self.buffer_max_rows:
+                self._spill()
+            full = self.pending_rows >= self.batch_max_rows
+        if full:
+            self._poke()
+
+    def _poke(self) -> None:
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not wake.is_set():
+            try:
+                loop.call_soon_threadsafe(wake.set)
+            except RuntimeError:  # the writer loop has ended
+                pass
+
+    def add_batch(self, batch) -> None:
+        if batch.tick_rows:
+            self.add("stock_ticks", batch.ticks_copy, batch.tick_rows)
+        for iv, data in batch.bar_copies.items():
+            self.add(BAR_TABLES[iv], data, batch.bar_rows.get(iv, 1))
+
+    def _spill(self) -> None:
+        """(Lock held.) Move the oldest in-memory chunks to disk until memory holds at most half the bound."""
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        for chunk in self.queue:
+            if self.memory_rows <= self.buffer_max_rows // 2:
+                break
+            if chunk.data is None:
+                continue
+            self._spill_seq += 1
+            path = self.spool_dir / f"{time.time_ns():020d}-{self._spill_seq:08d}-{chunk.table}-{chunk.rows}.copy"
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(chunk.data)
+            os.replace(tmp, path)
+            chunk.path, chunk.data = path, None
+            self.memory_rows -= chunk.rows
+            self.metrics.inc("spilled_rows", chunk.rows)
+
+    def _recover_spool(self) -> None:
+        """Spill files left by an earlier run are written first."""
+        if not self.spool_dir.exists():
+            return
+        for path in sorted(self.spool_dir.glob("*.copy")):
+            try:
+                _, _, table, rows = path.stem.split("-", 3)
+                self.queue.append(Chunk(table, None, int(rows), path))
+                self.pending_rows += int(rows)
+            except ValueError:
+                continue
+        if self.queue:
+            log.warning("recovered %d spilled batch(es) (%d rows) from %s", len(self.queue), self.pending_rows,
+                        self.spool_dir)
+
+    # -- the writer thread -----------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._thread_main, name="pg-writer", daemon=True)
+        self._thread.start()
+
+    async def stop(self, timeout: float) -> None:
+        """Write what is pending (up to `timeout`); spill the rest so the next start writes it."""
+        self._stop_deadline = time.monotonic() + timeout
+        self._stopping = True
+        self._poke()
+        await asyncio.to_thread(self._done.wait, timeout + 10)
+
+    def _thread_main(self) -> None:
+        try:
+            import uvloop
+
+            runner = uvloop.run
+        except ImportError:
+            runner = asyncio.run
+        try:
+            runner(self._main())
+        except Exception:  # noqa: BLE001
+            log.exception("PostgreSQL writer stopped unexpectedly")
+        finally:
+            self._done.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        try:
+            await self._run()
+        finally:
+            with self._lock:
+                if self.queue:
+                    self.buffer_max_rows = 0
+                    self._spill()
+                    log.warning("PostgreSQL unavailable at shutdown: %d rows spilled to %s", self.pending_rows,
+                                self.spool_dir)
+            if self.conn is not None:
+                try:
+                    await asyncio.wait_for(self.conn.close(), 2)
+                except Exception:  # noqa: BLE001
+                    self.conn.terminate()
+
+    async def _run(self) -> None:
+        backoff = 0.5
+        assert self._wake is not None
+        while True:
+            if self._stopping and (not self.queue or time.monotonic() > self._stop_deadline):
+                return
+            if not self._stopping:
+                oldest = self.queue[0].created if self.queue else None
+                timeout = self.batch_max_s if oldest is None else max(0.0, oldest + self.batch_max_s - time.monotonic())
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                except asyncio.TimeoutError:
+                    pass
+                self._wake.clear()
+            if not self.queue:
+                continue
+            try:
+                await self.write_pending()
+                backoff = 0.5
+            except Exception as exc:  # noqa: BLE001 - any failure: keep the rows, reconnect, try again
+                self.available = False
+                self.metrics.inc("db_errors")
+                log.warning("PostgreSQL write failed (%s); %d rows kept for later", type(exc).__name__,
+                            self.pending_rows)
+                if self.conn is not None:
+                    self.conn.terminate()
+                    self.conn = None
+                await asyncio.sleep(min(backoff, max(0.0, self._stop_deadline - time.monotonic()))
+                                    if self._stopping else backoff)
+                backoff = min(5.0, backoff * 2)
+
+    async def _connect(self) -> asyncpg.Connection:
+        conn = await asyncpg.connect(self.database_url, timeout=5, command_timeout=60)
+        await conn.execute(f"""
+            CREATE TEMP TABLE IF NOT EXISTS _stage_ticks ({', '.join(
+                c + ' ' + t for c, t in zip(TICK_COLUMNS.split(', '), (
+                    'timestamptz', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'double precision',
+                    'smallint', 'timestamptz', 'text')))}) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS _stage_bars ({', '.join(
+                c + ' ' + t for c, t in zip(BAR_COLUMNS.split(', '), (
+                    'text', 'timestamptz', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint',
+                    'integer', 'timestamptz', 'timestamptz', 'text')))}) ON COMMIT DELETE ROWS;
+        """)
+        return conn
+
+    async def write_pending(self) -> None:
+        if self.conn is None or self.conn.is_closed():
+            self.conn = await self._connect()
+        self.available = True
+        while self.queue:
+            # the oldest chunks, up to a few batches' worth of rows (at least one chunk)
+            by_table: dict[str, list[bytes]] = {}
+            with self._lock:
+                taken: list[Chunk] = []
+                rows = 0
+                for chunk in self.queue:
+                    if taken and rows + chunk.rows > self.batch_max_rows * 4:
+                        break
+                    taken.append(chunk)
+                    rows += chunk.rows
+                for chunk in taken:
+                    by_table.setdefault(chunk.table, []).append(chunk.load())
+            started = time.perf_counter()
+            async with self.conn.transaction():
+                for table, datas in by_table.items():
+                    data = merge_copy(datas)
+                    if table == "stock_ticks":
+                        # Fast path: straight into the table. The engine drops replays, so a
+                        # conflict only happens after an ingest restart replays stored trades;
+                        # then this batch goes through staging + ON CONFLICT DO NOTHING.
+                        try:
+                            async with self.conn.transaction():
+                                await self.conn.copy_to_table("stock_ticks", source=io.BytesIO(data), format="binary",
+                                                              columns=TICK_COLUMNS.split(", "))
+                            continue
+                        except asyncpg.UniqueViolationError:
+                            self.metrics.inc("copy_conflict_batches")
+                        await self.conn.copy_to_table("_stage_ticks", source=io.BytesIO(data), format="binary")
+                        await self.conn.execute(
+                            f"INSERT INTO stock_ticks ({TICK_COLUMNS}) SELECT {TICK_COLUMNS} FROM _stage_ticks "
+                            "ON CONFLICT DO NOTHING")
+                        await self.conn.execute("TRUNCATE _stage_ticks")
+                    else:
+                        await self.conn.copy_to_table("_stage_bars", source=io.BytesIO(data), format="binary")
+                        await self.conn.execute(BAR_UPSERT.format(table=table, cols=BAR_COLUMNS, stage="_stage_bars"))
+                        await self.conn.execute("TRUNCATE _stage_bars")
+            self.metrics.observe("copy_ms", (time.perf_counter() - started) * 1000)
+            with self._lock:
+                for chunk in taken:
+                    self.queue.popleft()
+                    self.pending_rows -= chunk.rows
+                    if chunk.data is not None:
+                        self.memory_rows -= chunk.rows
+                    elif chunk.path is not None:
+                        chunk.path.unlink(missing_ok=True)
+                    self.metrics.inc("rows_written_" + ("ticks" if chunk.table == "stock_ticks" else "bars"),
+                                     chunk.rows)
