@@ -17,7 +17,7 @@ def main() -> None:
     app = loader.load()
     single = config.api_workers == 1
     app.prepare(host=config.api_host, port=config.api_port, workers=config.api_workers,
-                access_log=False, motd=False, single_process=single)
+                access_log=False, motd=False, single_process=single, backlog=1024)
     if single:
         Sanic.serve_single(primary=app)
     else:

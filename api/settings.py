@@ -162,10 +162,26 @@ class Settings:
     ingest_status_interval_seconds: float = 2.0
     ingest_lock_ttl_seconds: float = 15.0      # Redis lock that makes one process own an app key
     ingest_metrics_port: int = 0               # Prometheus exporter port (0: off)
+    ingest_state_write_ms: int = 50            # tick:last and open bars written at most this often
     kissim_trade_rate: float = 2.0             # mean trades per second per symbol (wall clock)
     kissim_frame_interval_ms: int = 100        # kissim sends the trades of this interval as frames
     kissim_pingpong_seconds: float = 30.0
     kissim_rest_limit_per_second: int = 20     # kissim refuses more REST calls per key with EGW00201
+    # api: bcrypt cost (tests lower it), response cache and rate limiting switches (benchmarks compare).
+    bcrypt_rounds: int = 12
+    api_cache_enabled: bool = True
+    rate_limit_enabled: bool = True
+    # api streaming (WebSocket/SSE): limits per connection; connection counts are per api worker.
+    stream_max_symbols: int = 50
+    stream_max_connections_per_user: int = 10
+    stream_max_messages_per_second: int = 10
+    stream_send_queue: int = 256               # queued ticks per connection before the oldest are dropped
+    stream_slow_client_seconds: float = 10.0   # blocked this long → close 4408
+    stream_heartbeat_seconds: float = 15.0     # SSE heartbeat comment interval
+    # jobs: where the KIS stock master files are downloaded from; yfinance as the daily-price source
+    # without KIS keys (off by default: it needs Yahoo, which these machines cannot reach).
+    kis_master_url: str = "https://new.real.download.dws.co.kr/common/master"
+    yfinance_enabled: bool = False
 
     def public(self) -> dict[str, object]:
         """Settings safe to log or show: secrets are masked."""
@@ -197,7 +213,7 @@ _FIELDS: list[tuple[str, str, Callable[[str], object]]] = [
     ("FRONTEND_DIST", "frontend_dist", Path),
     ("SNAPSHOT_DIR", "snapshot_dir", Path),
     ("SQL_DIR", "sql_dir", Path),
-    ("JWT_ACCESS_TTL_SECONDS", "jwt_access_ttl_seconds", _int_range(10, 24 * 3600)),
+    ("JWT_ACCESS_TTL_SECONDS", "jwt_access_ttl_seconds", _int_range(1, 24 * 3600)),
     ("JWT_REFRESH_TTL_SECONDS", "jwt_refresh_ttl_seconds", _int_range(60, 90 * 24 * 3600)),
     ("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute", _int_range(1, 10_000_000)),
     ("AUTH_RATE_LIMIT_PER_MINUTE", "auth_rate_limit_per_minute", _int_range(1, 1_000_000)),
@@ -239,10 +255,22 @@ _FIELDS: list[tuple[str, str, Callable[[str], object]]] = [
     ("INGEST_STATUS_INTERVAL_SECONDS", "ingest_status_interval_seconds", _float_range(0.1, 60)),
     ("INGEST_LOCK_TTL_SECONDS", "ingest_lock_ttl_seconds", _float_range(1, 3600)),
     ("INGEST_METRICS_PORT", "ingest_metrics_port", _int_range(0, 65535)),
+    ("INGEST_STATE_WRITE_MS", "ingest_state_write_ms", _int_range(0, 60_000)),
     ("KISSIM_TRADE_RATE", "kissim_trade_rate", _float_range(0.001, 1_000_000)),
     ("KISSIM_FRAME_INTERVAL_MS", "kissim_frame_interval_ms", _int_range(1, 60_000)),
     ("KISSIM_PINGPONG_SECONDS", "kissim_pingpong_seconds", _float_range(0.1, 3600)),
     ("KISSIM_REST_LIMIT_PER_SECOND", "kissim_rest_limit_per_second", _int_range(1, 1_000_000)),
+    ("BCRYPT_ROUNDS", "bcrypt_rounds", _int_range(4, 16)),
+    ("API_CACHE_ENABLED", "api_cache_enabled", _bool),
+    ("RATE_LIMIT_ENABLED", "rate_limit_enabled", _bool),
+    ("STREAM_MAX_SYMBOLS", "stream_max_symbols", _int_range(1, 10_000)),
+    ("STREAM_MAX_CONNECTIONS_PER_USER", "stream_max_connections_per_user", _int_range(1, 1_000_000)),
+    ("STREAM_MAX_MESSAGES_PER_SECOND", "stream_max_messages_per_second", _int_range(1, 100_000)),
+    ("STREAM_SEND_QUEUE", "stream_send_queue", _int_range(1, 1_000_000)),
+    ("STREAM_SLOW_CLIENT_SECONDS", "stream_slow_client_seconds", _float_range(0.1, 3600)),
+    ("STREAM_HEARTBEAT_SECONDS", "stream_heartbeat_seconds", _float_range(0.1, 3600)),
+    ("KIS_MASTER_URL", "kis_master_url", _url(("http", "https"))),
+    ("YFINANCE_ENABLED", "yfinance_enabled", _bool),
 ]
 _REQUIRED = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
 

@@ -1,0 +1,126 @@
+"""Rate limiting in Redis: fixed one-minute windows per client IP and per signed-in user.
+
+    ratelimit:ip:{ip}:{minute}      every /api request           ≤ settings.rate_limit_per_minute
+    ratelimit:user:{id}:{minute}    requests with a valid token  ≤ settings.rate_limit_per_minute
+    ratelimit:auth:{ip}:{minute}    signup/login/refresh         ≤ settings.auth_rate_limit_per_minute
+Over the limit → 429 TOO_MANY_REQUESTS with `Retry-After` (seconds to the next window). Each
+worker reserves budget in chunks (see `_acquire`), so most requests cost no Redis round trip;
+when Redis is down requests are let through.
+Exempt: /api/health, /metrics, the streaming endpoints (they limit connections themselves).
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import jwt
+import redis.asyncio as aioredis
+from sanic import Blueprint, Request, Sanic
+from sanic.response import HTTPResponse
+
+from api import auth
+from api.errors import ApiError, error_response
+
+bp = Blueprint("ratelimit")
+
+WINDOW_S = 60
+AUTH_PATHS = frozenset({"/api/users/signup", "/api/users/login", "/api/users/refresh"})
+_EXEMPT_PREFIXES = ("/api/health", "/api/stream", "/api/docs")
+
+
+def client_ip(request: Request) -> str:
+    return request.remote_addr or request.ip or "unknown"
+
+
+def _user_id(request: Request) -> int | None:
+    """The token's subject when the signature checks out (the handler still verifies fully)."""
+    token = auth.bearer_token(request)
+    if token is None:
+        return None
+    try:
+        payload = jwt.decode(token, request.app.ctx.settings.jwt_secret, algorithms=["HS256"],
+                             audience=auth.AUDIENCE, issuer=auth.ISSUER)
+        return int(payload["sub"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+
+
+# Per worker: budget already reserved from Redis for the current window, key → tokens left
+# (-1: the window is used up). A worker reserves `limit // RESERVE_FRACTION` requests at a time,
+# one reservation in flight per key (concurrent requests wait for it), so most requests cost no
+# Redis round trip. Grants are capped by the Redis total, so all workers together never serve
+# more than the limit (a little less at worst, when another worker holds unused tokens).
+RESERVE_FRACTION = 50
+_reserved: dict[str, int] = {}
+_pending: dict[str, asyncio.Future] = {}
+_reserved_window = 0
+
+
+async def _reserve(redis: aioredis.Redis, key: str, limit: int) -> None:
+    chunk = max(1, limit // RESERVE_FRACTION)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=WINDOW_S + 1, nx=True)
+        pipe.incrby(key, chunk)
+        _, total = await pipe.execute()
+    granted = min(chunk, limit - (total - chunk))
+    _reserved[key] = _reserved.get(key, 0) + granted if granted > 0 else -1
+
+
+async def _take(redis: aioredis.Redis, key: str, limit: int) -> bool:
+    while True:
+        left = _reserved.get(key, 0)
+        if left > 0:
+            _reserved[key] = left - 1
+            return True
+        if left < 0:
+            return False
+        pending = _pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(_reserve(redis, key, limit))
+            _pending[key] = pending
+            pending.add_done_callback(lambda _f, k=key: _pending.pop(k, None))
+        await asyncio.shield(pending)
+
+
+async def _acquire(redis: aioredis.Redis, limits: list[tuple[str, int]]) -> bool:
+    allowed = True
+    for key, limit in limits:
+        if not await _take(redis, key, limit):
+            allowed = False
+    return allowed
+
+
+async def check(request: Request) -> HTTPResponse | None:
+    global _reserved_window
+    path = request.path
+    if not path.startswith("/api/") or path.startswith(_EXEMPT_PREFIXES):
+        return None
+    settings = request.app.ctx.settings
+    if not settings.rate_limit_enabled:
+        return None
+    now = time.time()
+    window = int(now // WINDOW_S)
+    if window != _reserved_window:
+        _reserved.clear()
+        _reserved_window = window
+    ip = client_ip(request)
+    limits: list[tuple[str, int]] = [(f"ratelimit:ip:{ip}:{window}", settings.rate_limit_per_minute)]
+    if path in AUTH_PATHS:
+        limits.append((f"ratelimit:auth:{ip}:{window}", settings.auth_rate_limit_per_minute))
+    user_id = _user_id(request)
+    if user_id is not None:
+        limits.append((f"ratelimit:user:{user_id}:{window}", settings.rate_limit_per_minute))
+    try:
+        allowed = await _acquire(request.app.ctx.redis, limits)
+    except (aioredis.RedisError, OSError, asyncio.TimeoutError):
+        return None  # fail open: the limiter must not take the api down with Redis
+    if not allowed:
+        retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
+        return error_response(ApiError("TOO_MANY_REQUESTS", headers={"Retry-After": str(retry_after)},
+                                       retryAfter=retry_after))
+    return None
+
+
+def install(app: Sanic) -> None:
+    """App-wide request middleware (blueprint middleware would only see this blueprint's routes)."""
+    app.register_middleware(check, "request")
