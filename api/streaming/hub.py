@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import ssl
 import time
 from datetime import datetime
@@ -32,6 +33,17 @@ PATTERN = CHANNEL_PREFIX + b"*"
 DEMAND_KEY = "ingest:demand"
 CONTROL_CHANNEL = "ingest:control"
 DEMAND_REFRESH_SECONDS = 30.0
+# Open connections per user, across every api worker: a sorted set of connection ids scored by the
+# time they expire unless refreshed (a crashed worker's entries lapse by themselves).
+USER_CONNECTIONS_KEY = "stream:connections:{}"
+CONNECTION_LEASE_SECONDS = 3 * DEMAND_REFRESH_SECONDS
+_CLAIM_CONNECTION = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
 KNOWN_REFRESH_SECONDS = 300.0
 KNOWN_MISS_REFRESH_SECONDS = 30.0
 PING_SECONDS = 5.0
@@ -359,9 +371,23 @@ class Hub:
         return [key[len(CHANNEL_PREFIX):].decode() for key in self.subs]
 
     # -- connections per user ----------------------------------------------------------
-    def open_connection(self, conn: Subscriber, limit: int) -> bool:
+    def _connection_id(self, conn: Subscriber) -> str:
+        return f"{os.getpid()}:{id(conn)}"
+
+    async def open_connection(self, conn: Subscriber, limit: int) -> bool:
+        """Admit the connection if its user has fewer than `limit` open on all workers."""
         count = self.user_connections.get(conn.user_id, 0)
         if count >= limit:
+            return False
+        now = time.time()
+        try:
+            admitted = await asyncio.wait_for(self.redis.eval(
+                _CLAIM_CONNECTION, 1, USER_CONNECTIONS_KEY.format(conn.user_id), now, limit,
+                now + CONNECTION_LEASE_SECONDS, self._connection_id(conn), int(CONNECTION_LEASE_SECONDS)), 2.0)
+        except Exception as exc:  # noqa: BLE001 - Redis down: this worker's own count still applies
+            log.warning("stream: cannot count connections in Redis: %s", exc)
+            admitted = 1
+        if not admitted:
             return False
         self.user_connections[conn.user_id] = count + 1
         self.connections.add(conn)
@@ -376,6 +402,21 @@ class Hub:
                 self.user_connections[conn.user_id] = left
             else:
                 self.user_connections.pop(conn.user_id, None)
+            asyncio.get_running_loop().create_task(self._release_connection(conn))
+
+    async def _release_connection(self, conn: Subscriber) -> None:
+        try:
+            await asyncio.wait_for(
+                self.redis.zrem(USER_CONNECTIONS_KEY.format(conn.user_id), self._connection_id(conn)), 2.0)
+        except Exception:  # noqa: BLE001 - the lease lapses by itself
+            pass
+
+    async def _renew_connection_leases(self) -> None:
+        expires = time.time() + CONNECTION_LEASE_SECONDS
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for conn in self.connections:
+                pipe.zadd(USER_CONNECTIONS_KEY.format(conn.user_id), {self._connection_id(conn): expires})
+            await asyncio.wait_for(pipe.execute(), 2.0)
 
     # -- snapshots ---------------------------------------------------------------------
     async def snapshots(self, symbols: list[str]) -> list[bytes]:
@@ -468,9 +509,11 @@ class Hub:
         while True:
             await asyncio.sleep(DEMAND_REFRESH_SECONDS)
             watched = self.watched_symbols()
-            if not watched:
-                continue
             try:
+                if self.connections:
+                    await self._renew_connection_leases()
+                if not watched:
+                    continue
                 await asyncio.wait_for(self.redis.zadd(DEMAND_KEY, {s: int(time.time()) for s in watched}), 2.0)
             except asyncio.CancelledError:
                 raise

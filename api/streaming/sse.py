@@ -114,7 +114,7 @@ async def stream_stocks(request: Request):
         raise ApiError("INVALID_REQUEST", "구독할 수 있는 종목이 없습니다.", rejected=rejected)
 
     conn = SseConnection(hub, claims.user_id, settings.stream_send_queue)
-    if not hub.open_connection(conn, settings.stream_max_connections_per_user):
+    if not await hub.open_connection(conn, settings.stream_max_connections_per_user):
         raise ApiError("TOO_MANY_REQUESTS", "동시 연결 수 한도를 초과했습니다.", headers={"Retry-After": "10"})
     try:
         response = await request.respond(

@@ -301,7 +301,7 @@ async def stocks_ws(request: Request, ws) -> None:
         return
 
     conn = WsConnection(ws, hub, claims.user_id, settings.stream_send_queue, settings.stream_slow_client_seconds)
-    if not hub.open_connection(conn, settings.stream_max_connections_per_user):
+    if not await hub.open_connection(conn, settings.stream_max_connections_per_user):
         await ws.send(error_message("TOO_MANY_CONNECTIONS", "동시 연결 수 한도를 초과했습니다.",
                                     limit=settings.stream_max_connections_per_user).decode())
         await ws.close(CLOSE_ABUSE, "too many connections")

@@ -148,6 +148,8 @@ async def test_symbol_limit_and_message_rate_limit_then_4429(stream_server):
 async def test_connections_per_user_limit(stream_server):
     tok = token(21)
     opened = [await open_ws(stream_server, tok).__aenter__() for _ in range(3)]
+    for ws in opened:  # a round trip each: the server has registered all three before the fourth
+        assert (await subscribe(ws, [SAMSUNG]))["type"] == "subscribed"
     try:
         async with open_ws(stream_server, tok) as ws:
             msg = await recv_json(ws)
