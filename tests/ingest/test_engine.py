@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 
-from ingest.engine import PyEngine, merge_copy, tickcore_available
+from ingest.engine import PyEngine, merge_copy
 from ingest.kissim.market import History, SymbolMarket, kst_now
 
 
@@ -34,7 +33,6 @@ def kissim_frames(n_steps: int = 400) -> list[str]:
     return frames
 
 
-@pytest.mark.skipif(not tickcore_available(), reason="tickcore is not built")
 def test_python_engine_matches_tickcore_byte_for_byte():
     from ingest.engine import TickcoreEngine
 
