@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from api import cache
 from api.settings import Settings
 from jobs import status
 from jobs.context import open_context
@@ -70,6 +71,8 @@ class Job:
     requires: Callable[[Settings], str | None] = _always
     time_limit_s: int = 600
     max_retries: int = 3
+    # What the api may have cached from the data this job changes (api.cache.invalidate keywords).
+    invalidates: tuple[str, ...] = ()
 
     def function(self):
         module, _, func = self.target.partition(":")
@@ -77,10 +80,13 @@ class Job:
 
 
 JOBS: dict[str, Job] = {job.name: job for job in [
-    Job("kis_master", "jobs.kis:sync_master", "KIS 종목 마스터 → companies/industries", "kis_master", _needs_kis, 900),
-    Job("prices", "jobs.kis:backfill_prices", "일봉·지수 백필 (KIS 기간별시세, yfinance 대체)", "prices", _needs_prices, 3600),
+    Job("kis_master", "jobs.kis:sync_master", "KIS 종목 마스터 → companies/industries", "kis_master", _needs_kis, 900,
+        invalidates=("everything",)),
+    Job("prices", "jobs.kis:backfill_prices", "일봉·지수 백필 (KIS 기간별시세, yfinance 대체)", "prices", _needs_prices, 3600,
+        invalidates=("prices",)),
     Job("dart_corp_codes", "jobs.dart:sync_corp_codes", "DART 고유번호 맵", "dart", _needs_dart, 600),
-    Job("dart_financials", "jobs.dart:sync_financials", "DART 주요계정 → financials", "dart", _needs_dart, 3 * 3600),
+    Job("dart_financials", "jobs.dart:sync_financials", "DART 주요계정 → financials", "dart", _needs_dart, 3 * 3600,
+        invalidates=("everything",)),
     Job("dart_filings", "jobs.dart:sync_filings", "DART 정기보고서 → filings", "dart", _needs_dart, 3600),
     Job("news", "jobs.news:collect", "네이버 뉴스 검색 → Redis 버퍼", "news", _needs_naver, 1800),
     Job("news_flush", "jobs.news:flush", "뉴스 버퍼 → PostgreSQL (+ OpenSearch)", None, _always, 120, 5),
@@ -133,6 +139,8 @@ async def run_in_context(ctx, name: str) -> dict[str, Any]:
         log.exception("job %s failed", name)
         raise
     elapsed = round(time.monotonic() - started, 2)
+    if job.invalidates:
+        await cache.invalidate(ctx.redis, **{flag: True for flag in job.invalidates})
     if job.collector:
         summary = ", ".join(f"{k}={v}" for k, v in result.items() if not isinstance(v, (dict, list)))
         await status.set_status(ctx.redis, job.collector, "ok", f"{name}: {summary} ({elapsed}s)"[:500])

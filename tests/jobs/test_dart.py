@@ -167,7 +167,10 @@ def test_corp_codes_and_financials(settings, dart, snapshot_database_url, redis_
     assert b'"error"' in status and b"020" in status
     state.daily_limit = None
     state.calls.clear()
+    cache_client = redis.Redis.from_url(redis_url)
+    cache_client.set("cache:company:1:financials", b"{}")  # what the api cached before the job ran
     res = asyncio.run(registry.run_job("dart_financials", settings, **OPTS))
+    assert cache_client.exists("cache:company:1:financials") == 0  # the job invalidated it
     assert res["reports"] == 5 and res["written"] == 5  # 8 reports in all, 3 fetched before the stop
     rows = _fetch(snapshot_database_url, """
         SELECT f.fiscal_year, f.period, f.revenue, f.operating_profit, f.fs_basis, f.source FROM financials f
