@@ -53,3 +53,11 @@ def test_process_exits_with_one_line_reason(monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         settings.load_or_exit({**BASE, "API_WORKERS": "0"})
     assert "API_WORKERS: expected an integer between 1 and 64" in str(exit_info.value)
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [name for name, _, _ in settings._FIELDS if f"`{name}`" not in readme]
+    assert missing == []
