@@ -258,6 +258,19 @@ if (MODE === 'smoke') {
     await shot('industry');
   });
 
+  await step('데이터 현황 (수집기 상태)', async () => {
+    await go('/status');
+    await page.getByRole('heading', { name: '데이터 현황', level: 1 }).waitFor();
+    await page.locator('[data-testid="collector-row"]').first().waitFor();
+    const rows = await page.locator('[data-testid="collector-row"]').count();
+    expect(rows >= 1, 'no collector rows on /status');
+    const ingest = page.locator('[data-testid="status-ingest"]');
+    await ingest.waitFor();
+    const text = await ingest.innerText();
+    expect(text.includes('시뮬레이터'), `실시간 시세 card does not say 시뮬레이터: ${text.replace(/\s+/g, ' ')}`);
+    await shot('status');
+  });
+
   await step('휴대폰 화면(375px): 가로 스크롤 없음', async () => {
     if (!companyUrl) throw new Error('company page was not reached');
     await page.setViewportSize({ width: 375, height: 812 });
@@ -265,6 +278,7 @@ if (MODE === 'smoke') {
       ['/', '[data-testid="company-ranking"] tbody tr', 'home-375'],
       [companyUrl, '[data-testid="price-chart"][data-state="ready"]', 'company-375'],
       ['/rankings', '[data-testid="company-ranking"] tbody tr', 'rankings-375'],
+      ['/status', '[data-testid="collector-row"]', 'status-375'],
     ]) {
       await go(path);
       await page.locator(ready).first().waitFor();

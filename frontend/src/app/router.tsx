@@ -17,6 +17,7 @@ const ComparisonRoute = lazy(() => import('@/app/routes/comparison'));
 const FavoritesRoute = lazy(() => import('@/app/routes/favorites'));
 const LoginRoute = lazy(() => import('@/app/routes/login'));
 const SignupRoute = lazy(() => import('@/app/routes/signup'));
+const StatusRoute = lazy(() => import('@/app/routes/status'));
 const NotFoundRoute = lazy(() => import('@/app/routes/not-found'));
 
 /** Pages that need an account: visitors go to log in and come back. */
@@ -43,6 +44,7 @@ export const router = createBrowserRouter([
         { path: 'comparisons/new', element: <RequireAuth><ComparisonNewRoute /></RequireAuth> },
         { path: 'comparisons/:comparisonId', element: <RequireAuth><ComparisonRoute /></RequireAuth> },
         { path: 'favorites', element: <RequireAuth><FavoritesRoute /></RequireAuth> },
+        { path: 'status', element: <StatusRoute /> },
         { path: 'login', element: <LoginRoute /> },
         { path: 'signup', element: <SignupRoute /> },
         { path: '*', element: <NotFoundRoute /> },

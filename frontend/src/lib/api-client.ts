@@ -111,6 +111,8 @@ export type RequestOptions = {
   auth?: 'none' | 'required';
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Error statuses whose JSON envelope is still the answer (e.g. 503 from /health when degraded). */
+  acceptStatuses?: number[];
 };
 
 type UnauthorizedHandler = () => void;
@@ -151,7 +153,7 @@ async function send(url: string, init: RequestInit, timeoutMs: number, outer?: A
   }
 }
 
-async function parse<T>(res: Response): Promise<Envelope<T>> {
+async function parse<T>(res: Response, acceptStatuses: readonly number[] = []): Promise<Envelope<T>> {
   const requestId = res.headers.get('X-Request-Id') ?? undefined;
   const type = res.headers.get('Content-Type') ?? '';
   let body: unknown = null;
@@ -163,7 +165,8 @@ async function parse<T>(res: Response): Promise<Envelope<T>> {
     }
   }
   const obj = body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
-  if (!res.ok) {
+  const accepted = obj !== null && 'data' in obj && acceptStatuses.includes(res.status);
+  if (!res.ok && !accepted) {
     const code = typeof obj?.code === 'string' ? obj.code : codeForStatus(res.status);
     const retryAfter = Number(res.headers.get('Retry-After'));
     throw new ApiError({
@@ -255,7 +258,7 @@ export async function freshAccessToken(now = Date.now()): Promise<string | null>
 }
 
 export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Promise<Envelope<T>> {
-  const { method = 'GET', query, body, auth = 'none', signal, timeoutMs = 15_000 } = opts;
+  const { method = 'GET', query, body, auth = 'none', signal, timeoutMs = 15_000, acceptStatuses } = opts;
   const url = buildUrl(path, query);
 
   const attempt = async (token: string | null) => {
@@ -263,7 +266,7 @@ export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Pr
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     const res = await send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, timeoutMs, signal);
-    return parse<T>(res);
+    return parse<T>(res, acceptStatuses);
   };
 
   if (auth === 'none') return attempt(null);

@@ -86,6 +86,10 @@ export function AppLayout() {
                 관심종목
               </NavLink>
             ) : null}
+            {/* Too wide for the 375px menu row; phones reach it from the footer. */}
+            <NavLink to="/status" className={(s) => `hidden sm:inline-block ${navClass(s)}`}>
+              데이터 현황
+            </NavLink>
           </nav>
           <div className="order-4 w-full md:order-none md:ml-auto md:w-72 lg:w-80">
             <HeaderSearch />
@@ -108,7 +112,10 @@ export function AppLayout() {
             <a className="underline" href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
               TradingView Lightweight Charts™
             </a>{' '}
-            · 공시: 금융감독원 DART
+            · 공시: 금융감독원 DART ·{' '}
+            <Link to="/status" className="underline">
+              데이터 현황
+            </Link>
           </p>
         </div>
       </footer>

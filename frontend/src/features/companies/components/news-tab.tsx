@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { NewsList } from '@/components/news-list';
+import { CollectorIdleNotice } from '@/components/collector-idle-notice';
 import { Button } from '@/components/ui/button';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
@@ -11,7 +12,16 @@ export function NewsTab({ companyId }: { companyId: string }) {
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-16" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="뉴스를 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
-  if (items.length === 0 && page === 1) return <EmptyState>수집된 관련 뉴스가 없습니다. 뉴스 수집기가 꺼져 있으면 표시되지 않습니다.</EmptyState>;
+  if (items.length === 0 && page === 1) {
+    return (
+      <EmptyState>
+        <div className="space-y-2">
+          <p>수집된 관련 뉴스가 없습니다.</p>
+          <CollectorIdleNotice collector="news" label="뉴스 수집기" />
+        </div>
+      </EmptyState>
+    );
+  }
   const total = q.data.total ?? 0;
   const hasMore = total ? page * 10 < total : items.length === 10;
   return (

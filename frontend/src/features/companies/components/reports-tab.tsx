@@ -1,3 +1,4 @@
+import { CollectorIdleNotice } from '@/components/collector-idle-notice';
 import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useReports } from '@/features/companies/api/company';
@@ -8,7 +9,16 @@ export function ReportsTab({ companyId }: { companyId: string }) {
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-12" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="공시 목록을 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
-  if (items.length === 0) return <EmptyState>등록된 공시 보고서가 없습니다.</EmptyState>;
+  if (items.length === 0) {
+    return (
+      <EmptyState>
+        <div className="space-y-2">
+          <p>등록된 공시 보고서가 없습니다.</p>
+          <CollectorIdleNotice collector="dart" label="공시 수집기" />
+        </div>
+      </EmptyState>
+    );
+  }
   return (
     <ul className="divide-y divide-slate-100">
       {items.map((r) => (

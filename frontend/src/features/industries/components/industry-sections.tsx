@@ -1,6 +1,7 @@
 // Industry page parts: header facts, news, outlook.
 import { useState } from 'react';
 import { NewsList } from '@/components/news-list';
+import { CollectorIdleNotice } from '@/components/collector-idle-notice';
 import { OutlookCard } from '@/components/outlook-card';
 import { Button } from '@/components/ui/button';
 import { ChangeText } from '@/components/ui/change';
@@ -43,7 +44,16 @@ export function IndustryNews({ industryId }: { industryId: string }) {
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-16" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="산업 뉴스를 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
-  if (items.length === 0 && page === 1) return <EmptyState>수집된 산업 뉴스가 없습니다.</EmptyState>;
+  if (items.length === 0 && page === 1) {
+    return (
+      <EmptyState>
+        <div className="space-y-2">
+          <p>수집된 산업 뉴스가 없습니다.</p>
+          <CollectorIdleNotice collector="news" label="뉴스 수집기" />
+        </div>
+      </EmptyState>
+    );
+  }
   const hasMore = q.data.total ? page * 10 < q.data.total : items.length === 10;
   return (
     <div>
