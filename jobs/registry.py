@@ -120,6 +120,22 @@ async def report_idle(redis, settings: Settings) -> dict[str, str | None]:
     return reasons
 
 
+def announce_idle(settings: Settings) -> None:
+    """`report_idle` from a synchronous entry point (worker and scheduler start-up)."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    async def announce() -> None:
+        client = aioredis.Redis.from_url(settings.redis_url)
+        try:
+            await report_idle(client, settings)
+        finally:
+            await client.aclose()
+
+    asyncio.run(announce())
+
+
 async def run_in_context(ctx, name: str) -> dict[str, Any]:
     job = JOBS[name]
     reason = job.requires(ctx.settings)

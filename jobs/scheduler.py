@@ -7,7 +7,6 @@ left between the Redis buffer and PostgreSQL.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 from zoneinfo import ZoneInfo
@@ -73,16 +72,7 @@ def build(settings: Settings, broker) -> BlockingScheduler:
 def main(settings: Settings) -> None:
     broker = worker.setup_broker(settings)
 
-    async def announce() -> None:
-        import redis.asyncio as aioredis
-
-        client = aioredis.Redis.from_url(settings.redis_url)
-        try:
-            await registry.report_idle(client, settings)
-        finally:
-            await client.aclose()
-
-    asyncio.run(announce())
+    registry.announce_idle(settings)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = build(settings, broker)
     for name in AT_START:

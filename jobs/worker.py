@@ -105,16 +105,7 @@ def main(settings: Settings, threads: int = 4) -> None:
     broker = setup_broker(settings)
     broker.add_middleware(DeadLetterReporter(settings.redis_url))
 
-    async def announce() -> None:
-        import redis.asyncio as aioredis
-
-        client = aioredis.Redis.from_url(settings.redis_url)
-        try:
-            await registry.report_idle(client, settings)
-        finally:
-            await client.aclose()
-
-    asyncio.run(announce())
+    registry.announce_idle(settings)
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=1000)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
