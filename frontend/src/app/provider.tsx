@@ -18,7 +18,11 @@ class RootErrorBoundary extends Component<{ children: ReactNode }, { error: unkn
         <div role="alert" className="mx-auto mt-16 max-w-md rounded-xl border border-red-200 bg-white p-6 text-center">
           <h1 className="text-lg font-bold">화면을 표시하는 중 문제가 발생했습니다</h1>
           <p className="mt-2 text-sm text-slate-700">{errorMessage(this.state.error)}</p>
-          <button type="button" className="mt-4 rounded-md bg-slate-900 px-4 py-2 text-sm text-white" onClick={() => window.location.reload()}>
+          <button
+            type="button"
+            className="mt-4 rounded-md bg-slate-900 px-4 py-2 text-sm text-white"
+            onClick={() => window.location.reload()}
+          >
             새로고침
           </button>
         </div>

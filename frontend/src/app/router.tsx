@@ -28,27 +28,58 @@ function RequireAuth({ children }: { children: React.ReactNode }) {
   return <>{children}</>;
 }
 
-export const router = createBrowserRouter([
+const router = createBrowserRouter([
   {
     path: '/',
     element: <AppLayout />,
     errorElement: <RouteError />,
     children: [
-      { errorElement: <RouteError inline />, children: [
-        { index: true, element: <HomeRoute /> },
-        { path: 'search', element: <SearchRoute /> },
-        { path: 'companies/:companyId', element: <CompanyRoute /> },
-        { path: 'rankings', element: <RankingsRoute /> },
-        { path: 'industries/:industryId', element: <IndustryRoute /> },
-        { path: 'comparisons', element: <RequireAuth><ComparisonsRoute /></RequireAuth> },
-        { path: 'comparisons/new', element: <RequireAuth><ComparisonNewRoute /></RequireAuth> },
-        { path: 'comparisons/:comparisonId', element: <RequireAuth><ComparisonRoute /></RequireAuth> },
-        { path: 'favorites', element: <RequireAuth><FavoritesRoute /></RequireAuth> },
-        { path: 'status', element: <StatusRoute /> },
-        { path: 'login', element: <LoginRoute /> },
-        { path: 'signup', element: <SignupRoute /> },
-        { path: '*', element: <NotFoundRoute /> },
-      ] },
+      {
+        errorElement: <RouteError inline />,
+        children: [
+          { index: true, element: <HomeRoute /> },
+          { path: 'search', element: <SearchRoute /> },
+          { path: 'companies/:companyId', element: <CompanyRoute /> },
+          { path: 'rankings', element: <RankingsRoute /> },
+          { path: 'industries/:industryId', element: <IndustryRoute /> },
+          {
+            path: 'comparisons',
+            element: (
+              <RequireAuth>
+                <ComparisonsRoute />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'comparisons/new',
+            element: (
+              <RequireAuth>
+                <ComparisonNewRoute />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'comparisons/:comparisonId',
+            element: (
+              <RequireAuth>
+                <ComparisonRoute />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'favorites',
+            element: (
+              <RequireAuth>
+                <FavoritesRoute />
+              </RequireAuth>
+            ),
+          },
+          { path: 'status', element: <StatusRoute /> },
+          { path: 'login', element: <LoginRoute /> },
+          { path: 'signup', element: <SignupRoute /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
     ],
   },
 ]);

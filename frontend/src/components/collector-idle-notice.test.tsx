@@ -19,7 +19,7 @@ function renderNotice(collector: string, label: string) {
 }
 
 describe('CollectorIdleNotice', () => {
-  it("explains an idle collector with its reason and links to the status page", async () => {
+  it('explains an idle collector with its reason and links to the status page', async () => {
     stubHealthFetch();
     renderNotice('news', '뉴스 수집기');
     const notice = await screen.findByTestId('collector-idle-notice');

@@ -10,7 +10,7 @@ const companies: CompanySearchItem[] = [
 ];
 
 function setup(extra: Partial<Parameters<typeof CompanyCombobox>[0]> = {}) {
-  const fetchSuggestions = vi.fn(async (q: string) => companies.filter((c) => c.name.includes(q) || c.symbol.startsWith(q)));
+  const fetchSuggestions = vi.fn((q: string) => Promise.resolve(companies.filter((c) => c.name.includes(q) || c.symbol.startsWith(q))));
   const onSelect = vi.fn();
   const onSubmitQuery = vi.fn();
   render(
@@ -48,7 +48,7 @@ describe('CompanyCombobox', () => {
     expect((input as HTMLInputElement).value).toBe('');
   });
 
-  it('ignores Enter while the Korean IME is composing, submits the query otherwise', async () => {
+  it('ignores Enter while the Korean IME is composing, submits the query otherwise', () => {
     const { input, onSubmitQuery, onSelect } = setup();
     fireEvent.change(input, { target: { value: '삼성' } });
     fireEvent.keyDown(input, { key: 'Enter', isComposing: true, keyCode: 229 });

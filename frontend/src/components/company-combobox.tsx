@@ -206,7 +206,11 @@ export function CompanyCombobox({
               {query.isError ? (
                 <span className="text-red-700">{errorMessage(query.error)}</span>
               ) : typingAhead || query.isFetching ? (
-                items.length === 0 ? '검색 중…' : ''
+                items.length === 0 ? (
+                  '검색 중…'
+                ) : (
+                  ''
+                )
               ) : items.length === 0 ? (
                 '일치하는 기업이 없습니다.'
               ) : (

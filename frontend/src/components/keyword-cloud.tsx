@@ -14,7 +14,12 @@ export function KeywordCloud({ keywords, max = 40 }: { keywords: Keyword[]; max?
   return (
     <ul className="flex flex-wrap items-center justify-center gap-x-3 gap-y-1 py-2" aria-label="뉴스 키워드 빈도">
       {arranged.map(({ k, i }) => (
-        <li key={k.keyword} className={`${COLORS[i % COLORS.length]} leading-tight`} style={{ fontSize: `${size(k.count)}rem`, fontWeight: i < 5 ? 700 : 500 }} title={`${k.keyword}: ${k.count}회`}>
+        <li
+          key={k.keyword}
+          className={`${COLORS[i % COLORS.length]} leading-tight`}
+          style={{ fontSize: `${size(k.count)}rem`, fontWeight: i < 5 ? 700 : 500 }}
+          title={`${k.keyword}: ${k.count}회`}
+        >
           {k.keyword}
           <span className="sr-only"> {k.count}회</span>
         </li>

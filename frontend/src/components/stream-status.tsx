@@ -9,7 +9,9 @@ export function StreamStatusBadge({ stale = false, className = '' }: { stale?: b
   const signedIn = useSession() !== null;
   let tone: 'green' | 'amber' | 'gray' | 'red' = 'gray';
   let text = signedIn ? '실시간 대기' : '실시간 꺼짐';
-  let title = signedIn ? '실시간 시세가 필요한 화면(기업 페이지, 관심종목)에서 자동으로 연결됩니다.' : '로그인하면 실시간 시세를 받을 수 있습니다.';
+  let title = signedIn
+    ? '실시간 시세가 필요한 화면(기업 페이지, 관심종목)에서 자동으로 연결됩니다.'
+    : '로그인하면 실시간 시세를 받을 수 있습니다.';
   if (status === 'connected' && serverStream === 'unavailable') {
     tone = 'red';
     text = '시세 공급 중단';
@@ -40,9 +42,18 @@ export function StreamStatusBadge({ stale = false, className = '' }: { stale?: b
     title = error ?? '실시간 시세를 받으려면 다시 로그인해 주세요.';
   }
   return (
-    <span role="status" aria-live="polite" className={className} data-testid="stream-status" data-status={stale && status === 'connected' ? 'stale' : status}>
+    <span
+      role="status"
+      aria-live="polite"
+      className={className}
+      data-testid="stream-status"
+      data-status={stale && status === 'connected' ? 'stale' : status}
+    >
       <Badge tone={tone} title={title}>
-        <span aria-hidden="true" className={`inline-block h-1.5 w-1.5 rounded-full ${tone === 'green' ? 'bg-emerald-600' : tone === 'amber' ? 'bg-amber-500' : tone === 'red' ? 'bg-red-600' : 'bg-slate-400'}`} />
+        <span
+          aria-hidden="true"
+          className={`inline-block h-1.5 w-1.5 rounded-full ${tone === 'green' ? 'bg-emerald-600' : tone === 'amber' ? 'bg-amber-500' : tone === 'red' ? 'bg-red-600' : 'bg-slate-400'}`}
+        />
         {text}
       </Badge>
     </span>

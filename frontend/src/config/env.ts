@@ -29,4 +29,4 @@ export function parseEnv(raw: Record<string, string | boolean | undefined>): App
   return Object.freeze({ apiBase, wsPath, staleAfterSeconds: stale });
 }
 
-export const env: AppEnv = parseEnv(import.meta.env as Record<string, string | boolean | undefined>);
+export const env: AppEnv = parseEnv(import.meta.env);

@@ -59,14 +59,14 @@ function codeForStatus(status: number): ApiErrorCode {
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: ApiErrorCode | string;
+  readonly code: ApiErrorCode | (string & {});
   readonly field?: string;
   readonly retryAfterSeconds?: number;
   readonly requestId?: string;
 
   constructor(init: {
     status: number;
-    code: ApiErrorCode | string;
+    code: ApiErrorCode | (string & {});
     message?: string;
     field?: string;
     retryAfterSeconds?: number;
@@ -280,7 +280,7 @@ export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Pr
     return await attempt(token);
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;
-    let next: Session | null = null;
+    let next: Session | null;
     try {
       next = await refreshSession();
     } catch {

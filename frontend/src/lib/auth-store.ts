@@ -60,11 +60,10 @@ export function expiryOf(accessToken: string, expiresInSeconds?: number | null, 
   return null;
 }
 
+// Arrow functions, not methods: `get` and `subscribe` are handed to useSyncExternalStore unbound.
 export const authStore = {
-  get(): Session | null {
-    return current;
-  },
-  set(next: Session | null) {
+  get: (): Session | null => current,
+  set: (next: Session | null) => {
     current = next;
     try {
       if (next) globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(next));
@@ -74,19 +73,19 @@ export const authStore = {
     }
     emit();
   },
-  update(patch: Partial<Session>) {
+  update: (patch: Partial<Session>) => {
     if (!current) return;
     authStore.set({ ...current, ...patch });
   },
-  clear() {
+  clear: () => {
     authStore.set(null);
   },
-  subscribe(listener: Listener): () => void {
+  subscribe: (listener: Listener): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
   /** Re-reads storage (another tab logged in or out). */
-  syncFromStorage() {
+  syncFromStorage: () => {
     const next = read();
     if (next?.accessToken !== current?.accessToken) {
       current = next;

@@ -2,7 +2,7 @@
 // snapshot or a simulated replay is never presented as today's real market.
 import { formatKstDate, formatKstDateTime } from '@/lib/format';
 
-export type DataSource = 'krx' | 'kis' | 'kissim' | 'poll' | 'yfinance' | string;
+export type DataSource = 'krx' | 'kis' | 'kissim' | 'poll' | 'yfinance' | (string & {});
 
 export type SourceInfo = {
   label: string;

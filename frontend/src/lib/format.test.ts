@@ -118,7 +118,10 @@ describe('time', () => {
 describe('data honesty labels', () => {
   it('never presents a snapshot or a replay as the live market', () => {
     expect(describeSource('krx', '2026-08-21')).toMatchObject({ label: 'KRX 스냅샷 기준 2026-08-21', kind: 'snapshot' });
-    expect(describeSource('kissim', '2026-01-12T00:30:00Z')).toMatchObject({ label: '시뮬레이션 시세 · 2026-01-12 09:30 기준', kind: 'simulated' });
+    expect(describeSource('kissim', '2026-01-12T00:30:00Z')).toMatchObject({
+      label: '시뮬레이션 시세 · 2026-01-12 09:30 기준',
+      kind: 'simulated',
+    });
     expect(describeSource('poll', null).kind).toBe('delayed');
     expect(describeSource('kis', '2026-01-12T00:30:00Z').kind).toBe('live');
     expect(describeSource(undefined, undefined).label).toBe('기준 시각 정보 없음');

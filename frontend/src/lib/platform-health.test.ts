@@ -18,7 +18,9 @@ afterEach(() => vi.unstubAllGlobals());
 function reply(status: number, body: unknown, type = 'application/json') {
   vi.stubGlobal(
     'fetch',
-    vi.fn(async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } })),
+    vi.fn(() =>
+      Promise.resolve(new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } })),
+    ),
   );
 }
 
@@ -90,7 +92,11 @@ describe('fetchPlatformHealth', () => {
   const body = (status: 'ok' | 'degraded') => ({
     status: status === 'ok' ? 200 : 503,
     message: status,
-    data: { status, database: { ok: status === 'ok', latencyMs: 0.4 }, collectors: { news: { state: 'idle', reason: 'NAVER_CLIENT_ID 없음', at: 1764140000000 } } },
+    data: {
+      status,
+      database: { ok: status === 'ok', latencyMs: 0.4 },
+      collectors: { news: { state: 'idle', reason: 'NAVER_CLIENT_ID 없음', at: 1764140000000 } },
+    },
   });
 
   it('returns a 200 report', async () => {

@@ -8,7 +8,7 @@ import { apiRequest, type Envelope } from '@/lib/api-client';
 export type CollectorState = 'idle' | 'running' | 'ok' | 'error';
 
 export type CollectorStatus = {
-  state: CollectorState | string;
+  state: CollectorState | (string & {});
   reason?: string | null;
   /** Epoch milliseconds of the last state change. */
   at?: number | null;
@@ -17,16 +17,16 @@ export type CollectorStatus = {
 export type IngestMode = 'stream' | 'poll' | 'disconnected' | 'standby' | 'stopped';
 
 export type PlatformHealth = {
-  status: 'ok' | 'degraded' | string;
+  status: 'ok' | 'degraded' | (string & {});
   database?: { ok: boolean; latencyMs?: number | null; error?: string | null };
   redis?: { ok: boolean; latencyMs?: number | null; error?: string | null };
-  search?: { ok: boolean; backend?: 'postgres' | 'opensearch' | string | null; error?: string | null };
+  search?: { ok: boolean; backend?: 'postgres' | 'opensearch' | (string & {}) | null; error?: string | null };
   ingest?: {
     ok: boolean;
     heartbeatAgeSeconds?: number | null;
     lastTickAgeSeconds?: number | null;
-    source?: 'kissim' | 'kis' | string | null;
-    mode?: IngestMode | string | null;
+    source?: 'kissim' | 'kis' | (string & {}) | null;
+    mode?: IngestMode | (string & {}) | null;
     connected?: boolean | null;
     detail?: Record<string, unknown> | null;
   };

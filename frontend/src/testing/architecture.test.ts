@@ -1,4 +1,4 @@
-// Layering rule from bulletproof-react, checked as a test since the project has no linter:
+// Layering rule from bulletproof-react, checked as a test (ESLint does not check it):
 // features never import each other; shared code (components, lib, hooks) never imports features or app.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -33,7 +33,9 @@ describe('module boundaries', () => {
 
   it('shared code does not import features or the app', () => {
     const bad = all.flatMap(({ path, deps }) =>
-      /^(components|lib|hooks|config|types)\//.test(path) ? deps.filter((d) => d.startsWith('@/features/') || d.startsWith('@/app/')).map((d) => `${path} → ${d}`) : [],
+      /^(components|lib|hooks|config|types)\//.test(path)
+        ? deps.filter((d) => d.startsWith('@/features/') || d.startsWith('@/app/')).map((d) => `${path} → ${d}`)
+        : [],
     );
     expect(bad).toEqual([]);
   });

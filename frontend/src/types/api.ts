@@ -1,6 +1,6 @@
 // Data shapes of the REST api (api/README.md). Numbers may be null where the source lacks them.
 
-export type Market = 'KOSPI' | 'KOSDAQ' | string;
+export type Market = 'KOSPI' | 'KOSDAQ' | (string & {});
 
 export type CompanySearchItem = {
   companyId: number;
@@ -99,7 +99,7 @@ export type Analysis = {
   drivers?: string[] | null;
   risks?: string[] | null;
   model?: string | null;
-  mode?: 'gemini' | 'rule' | string | null;
+  mode?: 'gemini' | 'rule' | (string & {}) | null;
   generatedAt?: string | null;
   asOfDate?: string | null;
 };

@@ -47,7 +47,7 @@ function AccountArea() {
         type="button"
         className="rounded-md px-2.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
         disabled={logout.isPending}
-        onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/', { replace: true }) })}
+        onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/', { replace: true }) })}
       >
         로그아웃
       </button>
@@ -64,7 +64,11 @@ export function AppLayout() {
       </a>
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 sm:px-4">
-          <Link to="/" className="flex items-center gap-1.5 text-base font-extrabold tracking-tight text-slate-900" aria-label="K-주식정보 홈">
+          <Link
+            to="/"
+            className="flex items-center gap-1.5 text-base font-extrabold tracking-tight text-slate-900"
+            aria-label="K-주식정보 홈"
+          >
             <svg aria-hidden="true" viewBox="0 0 32 32" className="h-7 w-7">
               <rect width="32" height="32" rx="6" fill="#0f172a" />
               <path d="M6 22l6-7 5 4 9-11" stroke="#ef4444" strokeWidth="3" fill="none" strokeLinecap="round" strokeLinejoin="round" />
@@ -106,7 +110,10 @@ export function AppLayout() {
       </main>
       <footer className="border-t border-slate-200 bg-white">
         <div className="mx-auto max-w-6xl space-y-1 px-3 py-4 text-xs text-slate-500 sm:px-4">
-          <p>시세·재무 정보는 참고용이며 투자 권유가 아닙니다. 각 데이터 옆에 출처와 기준 시각을 표시합니다 (KRX 스냅샷·시뮬레이션 시세는 실제 당일 시세가 아닙니다).</p>
+          <p>
+            시세·재무 정보는 참고용이며 투자 권유가 아닙니다. 각 데이터 옆에 출처와 기준 시각을 표시합니다 (KRX 스냅샷·시뮬레이션 시세는
+            실제 당일 시세가 아닙니다).
+          </p>
           <p>
             차트:{' '}
             <a className="underline" href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">

@@ -56,13 +56,25 @@ export default function CompanyRoute() {
   }
   if (q.isError || !company) {
     const notFound = q.error instanceof ApiError && q.error.status === 404;
-    return <ErrorState error={q.error} title={notFound ? '기업을 찾을 수 없습니다' : '기업 정보를 불러오지 못했습니다'} onRetry={notFound ? undefined : () => q.refetch()} />;
+    return (
+      <ErrorState
+        error={q.error}
+        title={notFound ? '기업을 찾을 수 없습니다' : '기업 정보를 불러오지 못했습니다'}
+        onRetry={notFound ? undefined : () => void q.refetch()}
+      />
+    );
   }
 
   return (
     <div className="space-y-4">
       <CompanyHeader company={company} favoriteSlot={<FavoriteToggle companyId={company.companyId} name={company.name} />} />
-      <PriceChart companyId={companyId} symbol={company.symbol} interval={interval} onInterval={(i) => setParam('interval', i)} live={session !== null} />
+      <PriceChart
+        companyId={companyId}
+        symbol={company.symbol}
+        interval={interval}
+        onInterval={(i) => setParam('interval', i)}
+        live={session !== null}
+      />
       <div className="grid grid-cols-1 gap-4 [&>*]:min-w-0 lg:grid-cols-3">
         <section className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 lg:col-span-2" aria-label="기업 상세 정보">
           <Tabs idPrefix="company" label="기업 상세" items={TABS} value={tab} onChange={(t) => setParam('tab', t)} />

@@ -8,7 +8,7 @@ export default function ComparisonNewRoute() {
   return (
     <div className="mx-auto max-w-2xl space-y-4">
       <h1 className="text-xl font-bold">새 비교</h1>
-      <ComparisonBuilder onCreated={(id) => navigate(`/comparisons/${id}`)} />
+      <ComparisonBuilder onCreated={(id) => void navigate(`/comparisons/${id}`)} />
     </div>
   );
 }

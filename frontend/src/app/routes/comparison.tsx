@@ -1,5 +1,6 @@
 import { Link, useParams, useSearchParams } from 'react-router';
-import { ComparisonView, PERIODS } from '@/features/comparisons/components/comparison-view';
+import { PERIODS } from '@/features/comparisons/api/comparisons';
+import { ComparisonView } from '@/features/comparisons/components/comparison-view';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import type { ComparisonPeriod } from '@/types/api';
 

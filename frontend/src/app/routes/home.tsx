@@ -40,7 +40,15 @@ export default function HomeRoute() {
         </Card>
         <div className="space-y-4">
           {session ? (
-            <Card title="내 관심종목" id="home-fav" action={<Link to="/favorites" className="text-sm font-medium text-blue-700 hover:underline">관리 →</Link>}>
+            <Card
+              title="내 관심종목"
+              id="home-fav"
+              action={
+                <Link to="/favorites" className="text-sm font-medium text-blue-700 hover:underline">
+                  관리 →
+                </Link>
+              }
+            >
               <FavoritesList compact />
             </Card>
           ) : (
@@ -58,7 +66,15 @@ export default function HomeRoute() {
           </Card>
         </div>
       </div>
-      <Card title="산업별 시가총액 순위" id="home-ind" action={<Link to="/rankings?tab=industries" className="text-sm font-medium text-blue-700 hover:underline">전체 보기 →</Link>}>
+      <Card
+        title="산업별 시가총액 순위"
+        id="home-ind"
+        action={
+          <Link to="/rankings?tab=industries" className="text-sm font-medium text-blue-700 hover:underline">
+            전체 보기 →
+          </Link>
+        }
+      >
         <IndustryRankingTable query={industries} limit={10} />
       </Card>
     </div>

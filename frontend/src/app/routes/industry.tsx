@@ -27,8 +27,12 @@ export default function IndustryRoute() {
       ) : industry.isError ? (
         <ErrorState
           error={industry.error}
-          title={industry.error instanceof ApiError && industry.error.status === 404 ? '산업을 찾을 수 없습니다' : '산업 정보를 불러오지 못했습니다'}
-          onRetry={() => industry.refetch()}
+          title={
+            industry.error instanceof ApiError && industry.error.status === 404
+              ? '산업을 찾을 수 없습니다'
+              : '산업 정보를 불러오지 못했습니다'
+          }
+          onRetry={() => void industry.refetch()}
         />
       ) : (
         <IndustryHeader industry={industry.data.data} />
@@ -36,7 +40,9 @@ export default function IndustryRoute() {
       <div className="grid grid-cols-1 gap-4 [&>*]:min-w-0 lg:grid-cols-3">
         <Card title="소속 기업 (시가총액 순)" className="lg:col-span-2">
           <CompanyRankingTable query={companies} rows={10} showIndustry={false} />
-          {companies.data?.total ? <Pagination page={page} size={companies.data.size ?? 20} total={companies.data.total} onPage={setPage} /> : null}
+          {companies.data?.total ? (
+            <Pagination page={page} size={companies.data.size ?? 20} total={companies.data.total} onPage={setPage} />
+          ) : null}
         </Card>
         <Card title="뉴스 키워드">
           <KeywordsPanel scope={{ industryId }} initialDays={30} />

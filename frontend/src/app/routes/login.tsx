@@ -1,13 +1,7 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-
-/** Only same-site paths are accepted as a return target. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
-  if (next.startsWith('/login') || next.startsWith('/signup')) return '/';
-  return next;
-}
+import { safeNext } from '@/lib/safe-next';
 
 export default function LoginRoute() {
   useDocumentTitle('로그인');
@@ -21,7 +15,12 @@ export default function LoginRoute() {
       : null;
   return (
     <div className="py-6">
-      <LoginForm initialEmail={params.get('email') ?? ''} notice={notice} next={next} onSuccess={() => navigate(next, { replace: true })} />
+      <LoginForm
+        initialEmail={params.get('email') ?? ''}
+        notice={notice}
+        next={next}
+        onSuccess={() => void navigate(next, { replace: true })}
+      />
     </div>
   );
 }

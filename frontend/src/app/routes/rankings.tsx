@@ -17,7 +17,15 @@ const MARKETS: { id: MarketFilter; label: string }[] = [
 
 type Tab = 'companies' | 'industries';
 
-function CompanyRanking({ market, page, onChange }: { market: MarketFilter; page: number; onChange: (m: MarketFilter, p: number) => void }) {
+function CompanyRanking({
+  market,
+  page,
+  onChange,
+}: {
+  market: MarketFilter;
+  page: number;
+  onChange: (m: MarketFilter, p: number) => void;
+}) {
   const q = useCompanyRanking({ market, page, size: PAGE_SIZE });
   return (
     <Card
@@ -42,7 +50,9 @@ function CompanyRanking({ market, page, onChange }: { market: MarketFilter; page
       }
     >
       <CompanyRankingTable query={q} rows={15} />
-      {q.data?.total ? <Pagination page={page} size={q.data.size ?? PAGE_SIZE} total={q.data.total} onPage={(p) => onChange(market, p)} /> : null}
+      {q.data?.total ? (
+        <Pagination page={page} size={q.data.size ?? PAGE_SIZE} total={q.data.total} onPage={(p) => onChange(market, p)} />
+      ) : null}
     </Card>
   );
 }
@@ -74,7 +84,9 @@ export default function RankingsRoute() {
           <CompanyRanking
             market={market}
             page={page}
-            onChange={(m, p) => setParams({ ...(m !== 'ALL' ? { market: m } : {}), ...(p > 1 ? { page: String(p) } : {}) }, { preventScrollReset: false })}
+            onChange={(m, p) =>
+              setParams({ ...(m !== 'ALL' ? { market: m } : {}), ...(p > 1 ? { page: String(p) } : {}) }, { preventScrollReset: false })
+            }
           />
         ) : (
           <Card title="산업 순위 (시가총액 합계)">

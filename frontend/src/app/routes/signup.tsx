@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { SignupForm } from '@/features/auth/components/signup-form';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { safeNext } from '@/app/routes/login';
+import { safeNext } from '@/lib/safe-next';
 
 export default function SignupRoute() {
   useDocumentTitle('회원가입');
@@ -15,7 +15,7 @@ export default function SignupRoute() {
         onSuccess={(email) => {
           const qs = new URLSearchParams({ signedUp: '1', email });
           if (next !== '/') qs.set('next', next);
-          navigate(`/login?${qs.toString()}`, { replace: true });
+          void navigate(`/login?${qs.toString()}`, { replace: true });
         }}
       />
     </div>

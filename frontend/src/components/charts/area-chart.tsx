@@ -17,7 +17,12 @@ export default function AreaChart({ points, rising, height = 160 }: { points: Li
       handleScroll: false,
       handleScale: false,
     });
-    chart.applyOptions({ layout: { attributionLogo: false }, rightPriceScale: { visible: false }, leftPriceScale: { visible: false }, grid: { horzLines: { visible: false }, vertLines: { visible: false } } });
+    chart.applyOptions({
+      layout: { attributionLogo: false },
+      rightPriceScale: { visible: false },
+      leftPriceScale: { visible: false },
+      grid: { horzLines: { visible: false }, vertLines: { visible: false } },
+    });
     seriesRef.current = chart.addSeries(AreaSeries, { lineWidth: 2, priceLineVisible: false });
     chartRef.current = chart;
     return () => {
@@ -29,7 +34,11 @@ export default function AreaChart({ points, rising, height = 160 }: { points: Li
 
   useEffect(() => {
     const color = rising ? CHART_COLORS.up : CHART_COLORS.down;
-    seriesRef.current?.applyOptions({ lineColor: color, topColor: rising ? 'rgba(214,38,59,0.25)' : 'rgba(29,95,209,0.25)', bottomColor: 'rgba(255,255,255,0)' });
+    seriesRef.current?.applyOptions({
+      lineColor: color,
+      topColor: rising ? 'rgba(214,38,59,0.25)' : 'rgba(29,95,209,0.25)',
+      bottomColor: 'rgba(255,255,255,0)',
+    });
     seriesRef.current?.setData(points.map((p) => ({ time: p.time as UTCTimestamp, value: p.value })));
     chartRef.current?.timeScale().fitContent();
   }, [points, rising]);

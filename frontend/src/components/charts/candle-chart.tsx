@@ -1,7 +1,7 @@
 // Candlestick + volume chart with MA 5/20/60, a crosshair OHLCV legend, day separators and a
 // live forming candle. The chart object is owned here: created in an effect, removed in its
 // cleanup; history goes through setData, live trades through series.update without React.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
   HistogramSeries,
@@ -13,14 +13,23 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { applyTick, commitBar, dayBoundaries, lastMovingAverage, movingAverage, type Bar, type Interval, type TickLike } from '@/lib/chart/bars';
+import {
+  applyTick,
+  commitBar,
+  dayBoundaries,
+  lastMovingAverage,
+  movingAverage,
+  type Bar,
+  type Interval,
+  type TickLike,
+} from '@/lib/chart/bars';
 import { CHART_COLORS, formatPercent, formatPrice, formatVolume, toneTextClass } from '@/lib/format';
 import { baseChartOptions, formatChartTime } from '@/components/charts/chart-theme';
 import { DaySeparators } from '@/components/charts/day-separators';
 
 export type LiveSubscribe = (onTick: (tick: TickLike) => void) => () => void;
 
-export const MA_PERIODS = [5, 20, 60] as const;
+const MA_PERIODS = [5, 20, 60] as const;
 const MA_COLORS = [CHART_COLORS.ma5, CHART_COLORS.ma20, CHART_COLORS.ma60];
 /** Roughly 7 px per bar: ~150 bars on a desktop, ~45 on a phone. */
 const visibleBars = (width: number) => Math.max(30, Math.min(200, Math.floor(width / 7)));
@@ -29,7 +38,11 @@ type Legend = { bar: Bar; prevClose: number | null; ma: (number | null)[] };
 
 const t = (time: number) => time as UTCTimestamp;
 const candle = (b: Bar) => ({ time: t(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
-const volume = (b: Bar) => ({ time: t(b.time), value: b.volume, color: b.close >= b.open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume });
+const volume = (b: Bar) => ({
+  time: t(b.time),
+  value: b.volume,
+  color: b.close >= b.open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume,
+});
 
 export default function CandleChart({
   bars,
@@ -52,7 +65,9 @@ export default function CandleChart({
   const separatorsRef = useRef<DaySeparators | null>(null);
   const barsRef = useRef<Bar[]>([]);
   const onLiveBarRef = useRef(onLiveBar);
-  onLiveBarRef.current = onLiveBar;
+  useLayoutEffect(() => {
+    onLiveBarRef.current = onLiveBar;
+  }, [onLiveBar]);
   const [legend, setLegend] = useState<Legend | null>(null);
   const hoveringRef = useRef(false);
   const intraday = interval !== '1d';
@@ -80,10 +95,21 @@ export default function CandleChart({
       priceLineVisible: true,
     });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
-    const vol = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    const vol = chart.addSeries(HistogramSeries, {
+      priceFormat: { type: 'volume' },
+      priceScaleId: 'volume',
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     vol.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     maRefs.current = MA_PERIODS.map((_, i) =>
-      chart.addSeries(LineSeries, { color: MA_COLORS[i], lineWidth: 1, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false }),
+      chart.addSeries(LineSeries, {
+        color: MA_COLORS[i],
+        lineWidth: 1,
+        priceLineVisible: false,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+      }),
     );
     const separators = new DaySeparators();
     candles.attachPrimitive(separators);
@@ -122,6 +148,7 @@ export default function CandleChart({
       separatorsRef.current = null;
       maRefs.current = [];
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount on purpose; the history effect re-applies the options when `intraday` changes
   }, []);
 
   // History.
@@ -185,8 +212,12 @@ export default function CandleChart({
           <>
             <span className="font-medium text-slate-900">{formatChartTime(legend.bar.time as Time, intraday)}</span>
             <span>시 {formatPrice(legend.bar.open)}</span>
-            <span>고 <span className="text-up">{formatPrice(legend.bar.high)}</span></span>
-            <span>저 <span className="text-down">{formatPrice(legend.bar.low)}</span></span>
+            <span>
+              고 <span className="text-up">{formatPrice(legend.bar.high)}</span>
+            </span>
+            <span>
+              저 <span className="text-down">{formatPrice(legend.bar.low)}</span>
+            </span>
             <span>
               종 <span className={toneTextClass(change)}>{formatPrice(legend.bar.close)}</span>
               {change !== null ? <span className={`ml-1 ${toneTextClass(change)}`}>{formatPercent(change)}</span> : null}
@@ -194,7 +225,7 @@ export default function CandleChart({
             <span className="hidden sm:inline">거래량 {formatVolume(legend.bar.volume, true)}</span>
             {MA_PERIODS.map((p, i) => (
               <span key={p} className="hidden sm:inline" style={{ color: MA_COLORS[i] }}>
-                MA{p} {legend.ma[i] === null ? '-' : formatPrice(Math.round(legend.ma[i] as number))}
+                MA{p} {legend.ma[i] === null ? '-' : formatPrice(Math.round(legend.ma[i]))}
               </span>
             ))}
           </>

@@ -1,6 +1,13 @@
 // A series primitive drawing a dashed vertical line where each new KST trading day starts
 // on intraday charts (the library has no built-in session separators).
-import type { ISeriesPrimitive, IPrimitivePaneRenderer, IPrimitivePaneView, SeriesAttachedParameter, Time, IChartApiBase } from 'lightweight-charts';
+import type {
+  ISeriesPrimitive,
+  IPrimitivePaneRenderer,
+  IPrimitivePaneView,
+  SeriesAttachedParameter,
+  Time,
+  IChartApiBase,
+} from 'lightweight-charts';
 
 type DrawTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 

@@ -1,6 +1,14 @@
 // Overlay of several % performance lines (comparisons), 0 % baseline at the period start.
 import { useEffect, useRef, useState } from 'react';
-import { LineSeries, createChart, type IChartApi, type ISeriesApi, type MouseEventParams, type Time, type UTCTimestamp } from 'lightweight-charts';
+import {
+  LineSeries,
+  createChart,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts';
 import type { LinePoint } from '@/lib/chart/bars';
 import { formatPercent, toneTextClass } from '@/lib/format';
 import { baseChartOptions, formatChartTime } from '@/components/charts/chart-theme';

@@ -10,9 +10,22 @@ const tones: Record<Tone, string> = {
   violet: 'bg-violet-50 text-violet-800 ring-violet-300',
 };
 
-export function Badge({ tone = 'gray', children, className = '', title }: { tone?: Tone; children: ReactNode; className?: string; title?: string }) {
+export function Badge({
+  tone = 'gray',
+  children,
+  className = '',
+  title,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  className?: string;
+  title?: string;
+}) {
   return (
-    <span title={title} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]} ${className}`}>
+    <span
+      title={title}
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]} ${className}`}
+    >
       {children}
     </span>
   );

@@ -1,26 +1,7 @@
 // Buttons and button-styled links with visible focus and 44 px touch targets on phones.
 import { forwardRef, type ButtonHTMLAttributes } from 'react';
 import { Link, type LinkProps } from 'react-router';
-
-type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
-type Size = 'sm' | 'md';
-
-const base =
-  'inline-flex items-center justify-center gap-1.5 rounded-md font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600';
-const variants: Record<Variant, string> = {
-  primary: 'bg-slate-900 text-white hover:bg-slate-700',
-  secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-100',
-  ghost: 'text-slate-700 hover:bg-slate-100',
-  danger: 'border border-red-300 bg-white text-red-700 hover:bg-red-50',
-};
-const sizes: Record<Size, string> = {
-  sm: 'min-h-9 px-2.5 text-sm',
-  md: 'min-h-11 px-4 text-sm sm:min-h-10',
-};
-
-export function buttonClass(variant: Variant = 'primary', size: Size = 'md', extra = '') {
-  return `${base} ${variants[variant]} ${sizes[size]} ${extra}`;
-}
+import { buttonClass, type Size, type Variant } from '@/components/ui/button-class';
 
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: Size };
 
@@ -31,6 +12,11 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
   return <button ref={ref} type={type} className={buttonClass(variant, size, className)} {...rest} />;
 });
 
-export function LinkButton({ variant = 'secondary', size = 'md', className = '', ...rest }: LinkProps & { variant?: Variant; size?: Size }) {
+export function LinkButton({
+  variant = 'secondary',
+  size = 'md',
+  className = '',
+  ...rest
+}: LinkProps & { variant?: Variant; size?: Size }) {
   return <Link className={buttonClass(variant, size, className)} {...rest} />;
 }

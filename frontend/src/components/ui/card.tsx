@@ -18,7 +18,10 @@ export function Card({
 }) {
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
-    <section aria-labelledby={id && title ? `${id}-title` : undefined} className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 ${className}`}>
+    <section
+      aria-labelledby={id && title ? `${id}-title` : undefined}
+      className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 ${className}`}
+    >
       {title || action ? (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
           {title ? (

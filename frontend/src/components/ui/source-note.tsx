@@ -2,9 +2,26 @@
 import { describeSource } from '@/lib/data-source';
 import { Badge } from '@/components/ui/badge';
 
-export function SourceNote({ source, asOf, className = '' }: { source?: string | null; asOf?: string | number | null; className?: string }) {
+export function SourceNote({
+  source,
+  asOf,
+  className = '',
+}: {
+  source?: string | null;
+  asOf?: string | number | null;
+  className?: string;
+}) {
   const info = describeSource(source, asOf);
-  const tone = info.kind === 'live' ? 'green' : info.kind === 'simulated' ? 'violet' : info.kind === 'snapshot' ? 'blue' : info.kind === 'delayed' ? 'amber' : 'gray';
+  const tone =
+    info.kind === 'live'
+      ? 'green'
+      : info.kind === 'simulated'
+        ? 'violet'
+        : info.kind === 'snapshot'
+          ? 'blue'
+          : info.kind === 'delayed'
+            ? 'amber'
+            : 'gray';
   return (
     <span className={`inline-flex items-center gap-1.5 text-xs text-slate-600 ${className}`} data-testid="source-note">
       <Badge tone={tone}>{info.badge}</Badge>

@@ -16,7 +16,10 @@ export function ErrorState({
 }) {
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   return (
-    <div role="alert" className={`flex flex-col items-start gap-2 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 ${className}`}>
+    <div
+      role="alert"
+      className={`flex flex-col items-start gap-2 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 ${className}`}
+    >
       <p className="font-semibold">{title}</p>
       <p data-testid="error-message">{errorMessage(error)}</p>
       {requestId ? <p className="text-xs text-red-800/80">요청 ID: {requestId}</p> : null}
@@ -30,7 +33,13 @@ export function ErrorState({
 }
 
 export function EmptyState({ children, className = '' }: { children: ReactNode; className?: string }) {
-  return <div className={`flex items-center justify-center rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 ${className}`}>{children}</div>;
+  return (
+    <div
+      className={`flex items-center justify-center rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600 ${className}`}
+    >
+      {children}
+    </div>
+  );
 }
 
 export function Spinner({ label = '불러오는 중' }: { label?: string }) {

@@ -3,7 +3,19 @@ import { useRef, type KeyboardEvent } from 'react';
 
 export type TabItem<T extends string> = { id: T; label: string };
 
-export function Tabs<T extends string>({ items, value, onChange, label, idPrefix }: { items: TabItem<T>[]; value: T; onChange: (v: T) => void; label: string; idPrefix: string }) {
+export function Tabs<T extends string>({
+  items,
+  value,
+  onChange,
+  label,
+  idPrefix,
+}: {
+  items: TabItem<T>[];
+  value: T;
+  onChange: (v: T) => void;
+  label: string;
+  idPrefix: string;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     let next = -1;

@@ -121,7 +121,13 @@ export function mergeOpenBar(bars: Bar[], openBar: OhlcvRow | null | undefined, 
     // The open bar is the live truth for that period, but never loses the range already seen.
     return [
       ...bars.slice(0, -1),
-      { ...bar, open: last.open, high: Math.max(last.high, bar.high), low: Math.min(last.low, bar.low), volume: Math.max(last.volume, bar.volume) },
+      {
+        ...bar,
+        open: last.open,
+        high: Math.max(last.high, bar.high),
+        low: Math.min(last.low, bar.low),
+        volume: Math.max(last.volume, bar.volume),
+      },
     ];
   }
   return bars;
@@ -216,7 +222,10 @@ export function dayBoundaries(bars: readonly Bar[]): number[] {
 }
 
 /** Performance points ({time, value}) → ascending unique chart-time line points (KST days). */
-export function normalizeLinePoints(points: readonly { time: number | string; value: number | string | null }[], daily = true): LinePoint[] {
+export function normalizeLinePoints(
+  points: readonly { time: number | string; value: number | string | null }[],
+  daily = true,
+): LinePoint[] {
   const byTime = new Map<number, number>();
   for (const p of points) {
     const epoch = toEpochSeconds(p.time);

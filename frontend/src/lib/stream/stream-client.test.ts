@@ -10,7 +10,7 @@ function makeClient(overrides: Partial<ConstructorParameters<typeof StreamClient
   let token: string | null = 'tok-1';
   const client = new StreamClient({
     url: (t) => `ws://test/ws/stocks/?token=${t}`,
-    getToken: async () => token,
+    getToken: () => Promise.resolve(token),
     WebSocketImpl: FakeWebSocket,
     timers,
     random: () => 1, // no jitter: delays are exactly the backoff step
@@ -132,7 +132,7 @@ describe('StreamClient', () => {
   });
 
   it('refreshes the token once on an auth close, then gives up as unauthorized', async () => {
-    const refreshAuth = vi.fn(async () => true);
+    const refreshAuth = vi.fn(() => Promise.resolve(true));
     const { client, setToken } = makeClient({ refreshAuth });
     client.setEnabled(true);
     client.subscribe('005930', () => {});

@@ -1,7 +1,7 @@
 // WebSocket client for live ticks: reference-counted symbol subscriptions, automatic reconnect
 // with exponential backoff + jitter, resubscribe after every reconnect, one token refresh on an
 // auth close (4401). The WebSocket class, timers and randomness are injected for tests.
-import type { ServerMessage, StreamEvent, StreamStatus, Tick } from '@/lib/stream/types';
+import type { ServerMessage, StreamEvent, StreamStatus } from '@/lib/stream/types';
 
 export interface WebSocketLike {
   readonly readyState: number;
@@ -203,7 +203,7 @@ export class StreamClient {
   private async connect() {
     const gen = ++this.generation;
     this.setStatus(this.attempt === 0 ? 'connecting' : this.attempt >= this.opts.offlineAfterAttempts ? 'offline' : 'reconnecting');
-    let token: string | null = null;
+    let token: string | null;
     try {
       token = await this.opts.getToken();
     } catch {
@@ -255,7 +255,7 @@ export class StreamClient {
     if (code === CLOSE_AUTH) {
       if (!this.authRetried && this.opts.refreshAuth) {
         this.authRetried = true;
-        let ok = false;
+        let ok: boolean;
         try {
           ok = await this.opts.refreshAuth();
         } catch {
@@ -350,7 +350,7 @@ export class StreamClient {
     switch (msg.type) {
       case 'tick': {
         if (typeof msg.symbol !== 'string' || typeof msg.price !== 'number') return;
-        this.emit(msg.symbol, { kind: 'tick', tick: msg as Tick, clientReceivedAt: now });
+        this.emit(msg.symbol, { kind: 'tick', tick: msg, clientReceivedAt: now });
         return;
       }
       case 'snapshot':

@@ -1,6 +1,6 @@
 // Message shapes of the /ws/stocks/ stream (see api/README.md, "Streaming").
 
-export type TickSource = 'kis' | 'kissim' | 'poll' | string;
+export type TickSource = 'kis' | 'kissim' | 'poll' | (string & {});
 
 export type Tick = {
   type?: 'tick';

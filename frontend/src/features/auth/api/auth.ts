@@ -12,7 +12,7 @@ export function signup(input: SignupInput) {
 
 export async function login(input: LoginInput) {
   const res = await apiRequest<unknown>('/users/login', { method: 'POST', body: input });
-  const session = sessionFromTokens(res as never);
+  const session = sessionFromTokens(res);
   if (!session.user) session.user = { userId: '', email: input.email, username: input.email.split('@')[0] };
   authStore.set(session);
   return session;
@@ -22,7 +22,11 @@ export async function logout() {
   const session = authStore.get();
   try {
     if (session) {
-      await apiRequest('/users/logout', { method: 'POST', auth: 'required', body: session.refreshToken ? { refreshToken: session.refreshToken } : {} });
+      await apiRequest('/users/logout', {
+        method: 'POST',
+        auth: 'required',
+        body: session.refreshToken ? { refreshToken: session.refreshToken } : {},
+      });
     }
   } finally {
     // Even when the server cannot be reached, this browser forgets the tokens.

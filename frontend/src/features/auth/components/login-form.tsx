@@ -8,7 +8,17 @@ import { AuthCard, Field, inputClass } from '@/features/auth/components/auth-car
 import { isEmailValid } from '@/features/auth/password-rules';
 import { ApiError } from '@/lib/api-client';
 
-export function LoginForm({ initialEmail = '', notice, next, onSuccess }: { initialEmail?: string; notice?: string | null; next: string; onSuccess: () => void }) {
+export function LoginForm({
+  initialEmail = '',
+  notice,
+  next,
+  onSuccess,
+}: {
+  initialEmail?: string;
+  notice?: string | null;
+  next: string;
+  onSuccess: () => void;
+}) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);

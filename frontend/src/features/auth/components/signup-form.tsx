@@ -17,10 +17,25 @@ export function SignupForm({ next, onSuccess }: { next: string; onSuccess: (emai
   const signup = useSignup();
   const rules = checkPassword(password);
 
-  const serverField = signup.error instanceof ApiError ? signup.error.field ?? (signup.error.code === 'ALREADY_EXISTS' ? 'email' : signup.error.code === 'INVALID_PASSWORD' ? 'password' : undefined) : undefined;
-  const emailError = touched && !isEmailValid(email) ? '올바른 이메일 주소를 입력해 주세요.' : serverField === 'email' ? signup.error?.message : null;
-  const usernameError = touched && username.trim().length < 2 ? '사용자명은 2자 이상 입력해 주세요.' : serverField === 'username' ? signup.error?.message : null;
-  const passwordError = touched && !isPasswordValid(password) ? '비밀번호 규칙을 모두 만족해야 합니다.' : serverField === 'password' ? signup.error?.message : null;
+  const serverField =
+    signup.error instanceof ApiError
+      ? (signup.error.field ??
+        (signup.error.code === 'ALREADY_EXISTS' ? 'email' : signup.error.code === 'INVALID_PASSWORD' ? 'password' : undefined))
+      : undefined;
+  const emailError =
+    touched && !isEmailValid(email) ? '올바른 이메일 주소를 입력해 주세요.' : serverField === 'email' ? signup.error?.message : null;
+  const usernameError =
+    touched && username.trim().length < 2
+      ? '사용자명은 2자 이상 입력해 주세요.'
+      : serverField === 'username'
+        ? signup.error?.message
+        : null;
+  const passwordError =
+    touched && !isPasswordValid(password)
+      ? '비밀번호 규칙을 모두 만족해야 합니다.'
+      : serverField === 'password'
+        ? signup.error?.message
+        : null;
   const confirmError = touched && confirm !== password ? '비밀번호가 일치하지 않습니다.' : null;
 
   const submit = (e: FormEvent) => {
@@ -44,10 +59,31 @@ export function SignupForm({ next, onSuccess }: { next: string; onSuccess: (emai
     >
       <form onSubmit={submit} noValidate>
         <Field id="signup-email" label="이메일" error={emailError}>
-          <input id="signup-email" name="email" type="email" autoComplete="email" className={inputClass} value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={!!emailError} aria-describedby={emailError ? 'signup-email-error' : undefined} required />
+          <input
+            id="signup-email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            className={inputClass}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={!!emailError}
+            aria-describedby={emailError ? 'signup-email-error' : undefined}
+            required
+          />
         </Field>
         <Field id="signup-username" label="사용자명" error={usernameError}>
-          <input id="signup-username" name="username" autoComplete="nickname" className={inputClass} value={username} onChange={(e) => setUsername(e.target.value)} aria-invalid={!!usernameError} aria-describedby={usernameError ? 'signup-username-error' : undefined} required />
+          <input
+            id="signup-username"
+            name="username"
+            autoComplete="nickname"
+            className={inputClass}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            aria-invalid={!!usernameError}
+            aria-describedby={usernameError ? 'signup-username-error' : undefined}
+            required
+          />
         </Field>
         <Field
           id="signup-password"
@@ -78,7 +114,18 @@ export function SignupForm({ next, onSuccess }: { next: string; onSuccess: (emai
           />
         </Field>
         <Field id="signup-confirm" label="비밀번호 확인" error={confirmError}>
-          <input id="signup-confirm" name="confirm" type="password" autoComplete="new-password" className={inputClass} value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={!!confirmError} aria-describedby={confirmError ? 'signup-confirm-error' : undefined} required />
+          <input
+            id="signup-confirm"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            className={inputClass}
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            aria-invalid={!!confirmError}
+            aria-describedby={confirmError ? 'signup-confirm-error' : undefined}
+            required
+          />
         </Field>
         {signup.isError && !serverField ? <ErrorState className="mb-4" title="회원가입할 수 없습니다" error={signup.error} /> : null}
         <Button type="submit" className="w-full" disabled={signup.isPending}>

@@ -26,7 +26,8 @@ export function useFinancials(companyId: string, enabled = true) {
 export function useCompanyNews(companyId: string, page: number, enabled = true) {
   return useQuery({
     queryKey: ['companies', companyId, 'news', page],
-    queryFn: ({ signal }) => apiRequest<NewsItem[]>(`/companies/${encodeURIComponent(companyId)}/news`, { query: { page, size: 10 }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<NewsItem[]>(`/companies/${encodeURIComponent(companyId)}/news`, { query: { page, size: 10 }, signal }),
     placeholderData: keepPreviousData,
     enabled,
   });

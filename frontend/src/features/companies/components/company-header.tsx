@@ -5,7 +5,16 @@ import { Link, useLocation } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { SourceNote } from '@/components/ui/source-note';
 import { StreamStatusBadge } from '@/components/stream-status';
-import { formatChangeArrow, formatKrw, formatLatency, formatNumber, formatPercent, formatPrice, formatVolume, toneTextClass } from '@/lib/format';
+import {
+  formatChangeArrow,
+  formatKrw,
+  formatLatency,
+  formatNumber,
+  formatPercent,
+  formatPrice,
+  formatVolume,
+  toneTextClass,
+} from '@/lib/format';
 import { marketSession, marketSessionLabel } from '@/lib/market-time';
 import { isStale, useLiveQuote, useNow, useStreamState, type LiveQuote } from '@/lib/stream/live';
 import { useSession } from '@/lib/use-session';
@@ -13,7 +22,7 @@ import type { Company } from '@/types/api';
 
 function RangeBar({ low, high, value, label }: { low?: number | null; high?: number | null; value?: number | null; label: string }) {
   const ok = typeof low === 'number' && typeof high === 'number' && high > low && typeof value === 'number';
-  const pos = ok ? Math.max(0, Math.min(100, (((value as number) - (low as number)) / ((high as number) - (low as number))) * 100)) : null;
+  const pos = ok ? Math.max(0, Math.min(100, ((value - low) / (high - low)) * 100)) : null;
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
@@ -22,7 +31,9 @@ function RangeBar({ low, high, value, label }: { low?: number | null; high?: num
         <span className="mx-1 text-slate-400">~</span>
         <span className="text-up">{formatPrice(high)}</span>
         <span className="relative mt-1 block h-1 w-full rounded bg-slate-200" aria-hidden="true">
-          {pos !== null ? <span className="absolute top-1/2 h-2.5 w-1 -translate-y-1/2 rounded bg-slate-800" style={{ left: `calc(${pos}% - 2px)` }} /> : null}
+          {pos !== null ? (
+            <span className="absolute top-1/2 h-2.5 w-1 -translate-y-1/2 rounded bg-slate-800" style={{ left: `calc(${pos}% - 2px)` }} />
+          ) : null}
         </span>
       </dd>
     </div>
@@ -134,7 +145,11 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
       </div>
 
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
-        {tick ? <SourceNote source={tick.source ?? null} asOf={tick.timestamp} /> : <SourceNote source={company.source} asOf={company.asOf} />}
+        {tick ? (
+          <SourceNote source={tick.source ?? null} asOf={tick.timestamp} />
+        ) : (
+          <SourceNote source={company.source} asOf={company.asOf} />
+        )}
         {live ? <StreamStatusBadge stale={stale} /> : null}
         {quote && !quote.fromSnapshot ? <LatencyNote quote={quote} /> : null}
       </div>
@@ -149,7 +164,12 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
       ) : null}
 
       <dl className="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3 lg:grid-cols-6">
-        <RangeBar label="당일 범위" low={Number.isFinite(dayLow) ? dayLow : null} high={Number.isFinite(dayHigh) ? dayHigh : null} value={price} />
+        <RangeBar
+          label="당일 범위"
+          low={Number.isFinite(dayLow) ? dayLow : null}
+          high={Number.isFinite(dayHigh) ? dayHigh : null}
+          value={price}
+        />
         <RangeBar label="52주 범위" low={company.week52Low} high={company.week52High} value={price} />
         <div>
           <dt className="text-xs text-slate-500">시가총액</dt>

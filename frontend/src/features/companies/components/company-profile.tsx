@@ -15,7 +15,12 @@ export function CompanyProfile({ company }: { company: Company }) {
     [
       '홈페이지',
       company.homepage ? (
-        <a href={company.homepage.startsWith('http') ? company.homepage : `https://${company.homepage}`} target="_blank" rel="noopener noreferrer" className="break-all text-blue-700 underline">
+        <a
+          href={company.homepage.startsWith('http') ? company.homepage : `https://${company.homepage}`}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="break-all text-blue-700 underline"
+        >
           {company.homepage}
         </a>
       ) : (

@@ -22,7 +22,7 @@ export function FinancialsTab({ companyId, mainProducts }: { companyId: string; 
         <SkeletonRows rows={4} rowClass="h-8" />
       </div>
     );
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="재무 정보를 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="재무 정보를 불러오지 못했습니다" />;
   const f = q.data.data;
   const yearly = [...(f.yearly ?? [])].sort((a, b) => String(a.fiscalYear).localeCompare(String(b.fiscalYear))).slice(-6);
   const segments = (f.segments ?? []).filter((s) => s.segment);
@@ -57,11 +57,21 @@ export function FinancialsTab({ companyId, mainProducts }: { companyId: string; 
                     <th scope="col" className="py-2 text-left font-medium">
                       회계연도
                     </th>
-                    <th scope="col" className="font-medium">매출액</th>
-                    <th scope="col" className="font-medium">영업이익</th>
-                    <th scope="col" className="font-medium">순이익</th>
-                    <th scope="col" className="font-medium">영업이익률</th>
-                    <th scope="col" className="font-medium">매출 성장률</th>
+                    <th scope="col" className="font-medium">
+                      매출액
+                    </th>
+                    <th scope="col" className="font-medium">
+                      영업이익
+                    </th>
+                    <th scope="col" className="font-medium">
+                      순이익
+                    </th>
+                    <th scope="col" className="font-medium">
+                      영업이익률
+                    </th>
+                    <th scope="col" className="font-medium">
+                      매출 성장률
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -85,7 +95,8 @@ export function FinancialsTab({ companyId, mainProducts }: { companyId: string; 
       </div>
       <div>
         <h3 className="mb-2 text-sm font-semibold">
-          매출 구성{segments[0]?.fiscalYear ? <span className="ml-1 text-xs font-normal text-slate-500">({segments[0].fiscalYear})</span> : null}
+          매출 구성
+          {segments[0]?.fiscalYear ? <span className="ml-1 text-xs font-normal text-slate-500">({segments[0].fiscalYear})</span> : null}
         </h3>
         {segments.length > 0 ? (
           <ShareBar items={segments.map((s) => ({ label: s.segment, value: s.revenue ?? null, sharePct: s.sharePct ?? null }))} />

@@ -10,7 +10,7 @@ export function NewsTab({ companyId }: { companyId: string }) {
   const [page, setPage] = useState(1);
   const q = useCompanyNews(companyId, page);
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-16" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="뉴스를 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="뉴스를 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
   if (items.length === 0 && page === 1) {
     return (

@@ -6,12 +6,24 @@ import { SourceNote } from '@/components/ui/source-note';
 import { EmptyState, ErrorState, Spinner } from '@/components/ui/states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useOhlcv } from '@/features/companies/api/ohlcv';
-import { INTERVALS, INTERVAL_LABELS, type Bar, type Interval, type TickLike } from '@/lib/chart/bars';
+import { INTERVALS, INTERVAL_LABELS, type Interval, type TickLike } from '@/lib/chart/bars';
 import { subscribeSymbolEvents } from '@/lib/stream/live';
 
 const HEIGHT = 420;
 
-export function PriceChart({ companyId, symbol, interval, onInterval, live }: { companyId: string; symbol: string; interval: Interval; onInterval: (i: Interval) => void; live: boolean }) {
+export function PriceChart({
+  companyId,
+  symbol,
+  interval,
+  onInterval,
+  live,
+}: {
+  companyId: string;
+  symbol: string;
+  interval: Interval;
+  onInterval: (i: Interval) => void;
+  live: boolean;
+}) {
   const q = useOhlcv(companyId, interval);
   const wrapRef = useRef<HTMLDivElement>(null);
   const liveCount = useRef(0);
@@ -24,7 +36,7 @@ export function PriceChart({ companyId, symbol, interval, onInterval, live }: { 
     [symbol],
   );
 
-  const onLiveBar = useCallback((_bar: Bar) => {
+  const onLiveBar = useCallback(() => {
     liveCount.current += 1;
     if (wrapRef.current) wrapRef.current.dataset.liveUpdates = String(liveCount.current);
   }, []);
@@ -65,7 +77,7 @@ export function PriceChart({ companyId, symbol, interval, onInterval, live }: { 
       >
         {q.isError && !data ? (
           <div className="flex items-center justify-center" style={{ height: HEIGHT }}>
-            <ErrorState error={q.error} onRetry={() => q.refetch()} title="시세를 불러오지 못했습니다" />
+            <ErrorState error={q.error} onRetry={() => void q.refetch()} title="시세를 불러오지 못했습니다" />
           </div>
         ) : !data ? (
           <Skeleton style={{ height: HEIGHT }} className="w-full" />
@@ -76,7 +88,13 @@ export function PriceChart({ companyId, symbol, interval, onInterval, live }: { 
           </EmptyState>
         ) : (
           <>
-            <CandleChart bars={data.bars} interval={data.interval} height={HEIGHT} subscribeLive={live && !switching ? subscribeLive : undefined} onLiveBar={onLiveBar} />
+            <CandleChart
+              bars={data.bars}
+              interval={data.interval}
+              height={HEIGHT}
+              subscribeLive={live && !switching ? subscribeLive : undefined}
+              onLiveBar={onLiveBar}
+            />
             {switching ? (
               <div className="absolute inset-0 flex items-center justify-center bg-white/60">
                 <Spinner label={`${INTERVAL_LABELS[interval]} 시세 불러오는 중`} />

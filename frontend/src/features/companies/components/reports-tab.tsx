@@ -7,7 +7,7 @@ import { formatKstDate } from '@/lib/format';
 export function ReportsTab({ companyId }: { companyId: string }) {
   const q = useReports(companyId);
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-12" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="공시 목록을 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="공시 목록을 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
   if (items.length === 0) {
     return (

@@ -5,6 +5,15 @@ import type { CompanySearchItem, ComparisonDetail, ComparisonPeriod, ComparisonS
 
 const KEY = ['comparisons'] as const;
 
+/** The periods the api accepts for a comparison's performance lines, with their labels. */
+export const PERIODS: { id: ComparisonPeriod; label: string }[] = [
+  { id: '1m', label: '1개월' },
+  { id: '3m', label: '3개월' },
+  { id: '6m', label: '6개월' },
+  { id: '1y', label: '1년' },
+  { id: '3y', label: '3년' },
+];
+
 export function useComparisons() {
   return useQuery({
     queryKey: KEY,
@@ -15,7 +24,8 @@ export function useComparisons() {
 export function useComparison(id: string, period: ComparisonPeriod) {
   return useQuery({
     queryKey: [...KEY, id, period],
-    queryFn: ({ signal }) => apiRequest<ComparisonDetail>(`/comparisons/${encodeURIComponent(id)}`, { auth: 'required', query: { period }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<ComparisonDetail>(`/comparisons/${encodeURIComponent(id)}`, { auth: 'required', query: { period }, signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -52,7 +52,10 @@ export function ComparisonBuilder({ onCreated }: { onCreated: (id: number) => vo
         </div>
         <div>
           <p className="mb-1 text-sm font-medium" id="comparison-add-label">
-            기업 추가 <span className="text-xs font-normal text-slate-500">({picked.length}/{MAX_COMPANIES}, 최소 {MIN_COMPANIES}개)</span>
+            기업 추가{' '}
+            <span className="text-xs font-normal text-slate-500">
+              ({picked.length}/{MAX_COMPANIES}, 최소 {MIN_COMPANIES}개)
+            </span>
           </p>
           {picked.length < MAX_COMPANIES ? (
             <CompanyCombobox

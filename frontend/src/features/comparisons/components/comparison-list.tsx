@@ -9,7 +9,7 @@ export function ComparisonList() {
   const q = useComparisons();
   const del = useDeleteComparison();
   if (q.isPending) return <SkeletonRows rows={4} rowClass="h-14" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="비교 목록을 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="비교 목록을 불러오지 못했습니다" />;
   const list = q.data.data ?? [];
   if (list.length === 0) return <EmptyState>저장한 비교가 없습니다. 새 비교를 만들어 보세요.</EmptyState>;
   return (

@@ -7,29 +7,34 @@ import { Card } from '@/components/ui/card';
 import { ChangeText } from '@/components/ui/change';
 import { Skeleton, SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
-import { useComparison } from '@/features/comparisons/api/comparisons';
+import { PERIODS, useComparison } from '@/features/comparisons/api/comparisons';
 import { normalizeLinePoints } from '@/lib/chart/bars';
 import { formatKrwCompact, formatKstDate, formatNumber, formatPercent, formatPrice, toneTextClass } from '@/lib/format';
 import type { ComparisonDetail, ComparisonPeriod } from '@/types/api';
 
-export const PERIODS: { id: ComparisonPeriod; label: string }[] = [
-  { id: '1m', label: '1개월' },
-  { id: '3m', label: '3개월' },
-  { id: '6m', label: '6개월' },
-  { id: '1y', label: '1년' },
-  { id: '3y', label: '3년' },
-];
-
 const PALETTE = ['#d6263b', '#1d5fd1', '#059669', '#f59e0b', '#8b5cf6', '#0f172a', '#ec4899', '#0891b2', '#65a30d', '#b45309'];
 
-export function ComparisonView({ id, period, onPeriod }: { id: string; period: ComparisonPeriod; onPeriod: (p: ComparisonPeriod) => void }) {
+export function ComparisonView({
+  id,
+  period,
+  onPeriod,
+}: {
+  id: string;
+  period: ComparisonPeriod;
+  onPeriod: (p: ComparisonPeriod) => void;
+}) {
   const q = useComparison(id, period);
   const detail = q.data?.data;
   const series = useMemo(() => {
     if (!detail) return [];
     return detail.performance.map((p, i) => {
       const c = detail.companies.find((x) => x.companyId === p.companyId);
-      return { id: String(p.companyId), name: c?.companyName ?? p.symbol, color: PALETTE[i % PALETTE.length], points: normalizeLinePoints(p.points) };
+      return {
+        id: String(p.companyId),
+        name: c?.companyName ?? p.symbol,
+        color: PALETTE[i % PALETTE.length],
+        points: normalizeLinePoints(p.points),
+      };
     });
   }, [detail]);
 
@@ -41,17 +46,20 @@ export function ComparisonView({ id, period, onPeriod }: { id: string; period: C
         <SkeletonRows rows={6} />
       </div>
     );
-  if (q.isError || !detail) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="비교를 불러오지 못했습니다" />;
+  if (q.isError || !detail) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="비교를 불러오지 못했습니다" />;
 
   const rows: { label: string; render: (c: ComparisonDetail['companies'][number]) => React.ReactNode }[] = [
     { label: '시장', render: (c) => c.market ?? '-' },
     { label: '현재가', render: (c) => formatPrice(c.price) },
     { label: '등락률', render: (c) => <ChangeText change={c.change} changePercent={c.changePercent} /> },
-    { label: '기간 수익률', render: (c) => {
-      const s = series.find((x) => x.id === String(c.companyId));
-      const v = s?.points[s.points.length - 1]?.value;
-      return <span className={toneTextClass(v)}>{formatPercent(v)}</span>;
-    } },
+    {
+      label: '기간 수익률',
+      render: (c) => {
+        const s = series.find((x) => x.id === String(c.companyId));
+        const v = s?.points[s.points.length - 1]?.value;
+        return <span className={toneTextClass(v)}>{formatPercent(v)}</span>;
+      },
+    },
     { label: '시가총액', render: (c) => formatKrwCompact(c.marketCap) },
     { label: '매출액', render: (c) => formatKrwCompact(c.revenue) },
     { label: '영업이익률', render: (c) => formatPercent(c.operatingMargin, 1, false) },
@@ -88,7 +96,11 @@ export function ComparisonView({ id, period, onPeriod }: { id: string; period: C
       </div>
       <Card title="수익률 비교 (%)">
         <div className={q.isPlaceholderData ? 'opacity-60' : ''}>
-          {series.every((s) => s.points.length === 0) ? <EmptyState className="h-[384px]">이 기간의 가격 데이터가 없습니다.</EmptyState> : <LineOverlayChart series={series} height={360} />}
+          {series.every((s) => s.points.length === 0) ? (
+            <EmptyState className="h-[384px]">이 기간의 가격 데이터가 없습니다.</EmptyState>
+          ) : (
+            <LineOverlayChart series={series} height={360} />
+          )}
         </div>
       </Card>
       <Card title="주요 지표 비교">
@@ -102,7 +114,11 @@ export function ComparisonView({ id, period, onPeriod }: { id: string; period: C
                 </th>
                 {detail.companies.map((c, i) => (
                   <th key={c.companyId} scope="col" className="px-2 py-2 text-right font-semibold">
-                    <span aria-hidden="true" className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: PALETTE[i % PALETTE.length] }} />
+                    <span
+                      aria-hidden="true"
+                      className="mr-1 inline-block h-2 w-2 rounded-full"
+                      style={{ background: PALETTE[i % PALETTE.length] }}
+                    />
                     <Link to={`/companies/${c.companyId}`} className="hover:underline">
                       {c.companyName}
                     </Link>

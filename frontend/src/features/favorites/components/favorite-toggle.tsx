@@ -1,6 +1,7 @@
 // ☆/★ button on the company page. Visitors are sent to log in and brought back.
 import { Link, useLocation } from 'react-router';
-import { buttonClass, Button } from '@/components/ui/button';
+import { Button } from '@/components/ui/button';
+import { buttonClass } from '@/components/ui/button-class';
 import { useAddFavorite, useFavorites, useRemoveFavorite } from '@/features/favorites/api/favorites';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { useSession } from '@/lib/use-session';
@@ -14,7 +15,11 @@ export function FavoriteToggle({ companyId, name }: { companyId: number; name: s
 
   if (!session) {
     return (
-      <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} className={buttonClass('secondary', 'sm')} aria-label={`${name} 관심종목에 추가하려면 로그인`}>
+      <Link
+        to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}
+        className={buttonClass('secondary', 'sm')}
+        aria-label={`${name} 관심종목에 추가하려면 로그인`}
+      >
         <span aria-hidden="true">☆</span> 관심종목
       </Link>
     );

@@ -15,9 +15,8 @@ export function FavoritesList({ compact = false }: { compact?: boolean }) {
   const quotes = useLiveQuotes(list.map((f) => f.symbol));
 
   if (favorites.isPending) return <SkeletonRows rows={3} rowClass="h-12" />;
-  if (favorites.isError) return <ErrorState error={favorites.error} onRetry={() => favorites.refetch()} />;
-  if (list.length === 0)
-    return <EmptyState>관심종목이 없습니다. 기업 페이지에서 ☆ 관심종목 추가를 눌러 보세요.</EmptyState>;
+  if (favorites.isError) return <ErrorState error={favorites.error} onRetry={() => void favorites.refetch()} />;
+  if (list.length === 0) return <EmptyState>관심종목이 없습니다. 기업 페이지에서 ☆ 관심종목 추가를 눌러 보세요.</EmptyState>;
   return (
     <ul className="divide-y divide-slate-100" data-testid="favorites-list">
       {list.map((f) => {

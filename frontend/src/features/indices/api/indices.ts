@@ -13,9 +13,9 @@ export function useIndex(name: IndexName) {
     queryKey: ['indices', name, '1d'],
     // No start date: the bundled index history may end long before today, so let the api pick
     // its default window (ending at the newest stored point) and keep the last year of it.
-    queryFn: async ({ signal }) => {
+    queryFn: async ({ signal }): Promise<Envelope<IndexPoint[]>> => {
       const res = await apiRequest<IndexPoint[]>(`/indices/${name}`, { query: { interval: '1d' }, signal });
-      return { ...res, data: Array.isArray(res.data) ? res.data.slice(-INDEX_POINTS) : [] } as Envelope<IndexPoint[]>;
+      return { ...res, data: Array.isArray(res.data) ? res.data.slice(-INDEX_POINTS) : [] };
     },
     staleTime: 5 * 60_000,
   });

@@ -22,12 +22,16 @@ export function IndexCard({ name }: { name: IndexName }) {
   const rising = (latest?.change ?? 0) >= 0;
 
   return (
-    <section aria-labelledby={`idx-${name}`} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={`index-${name}`}>
+    <section
+      aria-labelledby={`idx-${name}`}
+      className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid={`index-${name}`}
+    >
       <div className="flex items-baseline justify-between gap-2">
         <h2 id={`idx-${name}`} className="text-sm font-semibold text-slate-700">
           {TITLES[name]}
         </h2>
-        {q.data ? <SourceNote source={(q.data.source as string) ?? 'krx'} asOf={q.data.asOf ?? (latest?.time as string | undefined)} /> : null}
+        {q.data ? <SourceNote source={q.data.source ?? 'krx'} asOf={q.data.asOf ?? latest?.time} /> : null}
       </div>
       <div className="mt-1 flex h-9 items-baseline gap-3">
         {q.isPending ? (
@@ -43,7 +47,12 @@ export function IndexCard({ name }: { name: IndexName }) {
         {q.isPending ? (
           <Skeleton style={{ height: CHART_H }} className="w-full" />
         ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => q.refetch()} title={`${TITLES[name]} 지수를 불러오지 못했습니다`} className="h-full" />
+          <ErrorState
+            error={q.error}
+            onRetry={() => void q.refetch()}
+            title={`${TITLES[name]} 지수를 불러오지 못했습니다`}
+            className="h-full"
+          />
         ) : points.length === 0 ? (
           <EmptyState className="h-full">지수 데이터가 없습니다.</EmptyState>
         ) : (

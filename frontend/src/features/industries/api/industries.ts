@@ -22,7 +22,8 @@ export function useIndustry(industryId: string) {
 export function useIndustryNews(industryId: string, page: number) {
   return useQuery({
     queryKey: ['industries', industryId, 'news', page],
-    queryFn: ({ signal }) => apiRequest<NewsItem[]>(`/industries/${encodeURIComponent(industryId)}/news`, { query: { page, size: 10 }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<NewsItem[]>(`/industries/${encodeURIComponent(industryId)}/news`, { query: { page, size: 10 }, signal }),
     placeholderData: keepPreviousData,
   });
 }

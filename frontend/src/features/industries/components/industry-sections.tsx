@@ -42,7 +42,7 @@ export function IndustryNews({ industryId }: { industryId: string }) {
   const [page, setPage] = useState(1);
   const q = useIndustryNews(industryId, page);
   if (q.isPending) return <SkeletonRows rows={5} rowClass="h-16" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="산업 뉴스를 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="산업 뉴스를 불러오지 못했습니다" />;
   const items = q.data.data ?? [];
   if (items.length === 0 && page === 1) {
     return (
@@ -73,7 +73,7 @@ export function IndustryNews({ industryId }: { industryId: string }) {
 export function IndustryOutlook({ industryId }: { industryId: string }) {
   const q = useIndustryAnalysis(industryId);
   if (q.isPending) return <Skeleton className="h-56 w-full" />;
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="산업 전망을 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="산업 전망을 불러오지 못했습니다" />;
   if (!q.data) return <EmptyState>아직 산업 전망 분석이 없습니다.</EmptyState>;
   return <OutlookCard analysis={q.data} />;
 }

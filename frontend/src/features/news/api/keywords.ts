@@ -8,7 +8,8 @@ export type KeywordScope = { companyId?: string | number; industryId?: string | 
 export function useKeywords(scope: KeywordScope, days: 1 | 7 | 30) {
   return useQuery({
     queryKey: ['news', 'keywords', scope.companyId ?? null, scope.industryId ?? null, days],
-    queryFn: ({ signal }) => apiRequest<Keyword[]>('/news/keywords', { query: { companyId: scope.companyId, industryId: scope.industryId, days }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<Keyword[]>('/news/keywords', { query: { companyId: scope.companyId, industryId: scope.industryId, days }, signal }),
     staleTime: 5 * 60_000,
   });
 }

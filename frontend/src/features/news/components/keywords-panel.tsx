@@ -29,7 +29,7 @@ export function KeywordsPanel({ scope = {}, initialDays = 7 }: { scope?: Keyword
         {q.isPending ? (
           <Skeleton className="h-40 w-full" />
         ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => q.refetch()} title="키워드를 불러오지 못했습니다" />
+          <ErrorState error={q.error} onRetry={() => void q.refetch()} title="키워드를 불러오지 못했습니다" />
         ) : (q.data.data ?? []).length === 0 ? (
           <EmptyState className="h-40">이 기간에 수집된 뉴스 키워드가 없습니다.</EmptyState>
         ) : (

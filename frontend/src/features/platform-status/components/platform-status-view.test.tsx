@@ -50,7 +50,10 @@ describe('PlatformStatusView', () => {
   });
 
   it('shows an error state when the api cannot be reached', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'Content-Type': 'text/html' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'Content-Type': 'text/html' } }))),
+    );
     renderView();
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('데이터 현황을 불러오지 못했습니다');

@@ -158,7 +158,7 @@ export function PlatformStatusView() {
       </div>
     );
   }
-  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="데이터 현황을 불러오지 못했습니다" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} title="데이터 현황을 불러오지 못했습니다" />;
   const health = q.data.data;
   const degraded = health.status !== 'ok';
   return (
@@ -169,9 +169,7 @@ export function PlatformStatusView() {
         className={`flex flex-wrap items-center gap-2 rounded-lg border p-3 text-sm ${degraded ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-emerald-300 bg-emerald-50 text-emerald-900'}`}
       >
         <span className="font-semibold">{degraded ? '일부 구성 요소에 문제가 있습니다' : '모든 구성 요소가 정상입니다'}</span>
-        <span className="text-xs opacity-80">
-          {formatKstDateTime(q.dataUpdatedAt, true)} 기준 · 15초마다 갱신
-        </span>
+        <span className="text-xs opacity-80">{formatKstDateTime(q.dataUpdatedAt, true)} 기준 · 15초마다 갱신</span>
       </div>
       <PartsGrid health={health} />
       <Card title="데이터 수집기">

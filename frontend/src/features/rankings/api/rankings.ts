@@ -8,7 +8,11 @@ export type MarketFilter = 'ALL' | 'KOSPI' | 'KOSDAQ';
 export function useCompanyRanking({ market, page, size }: { market: MarketFilter; page: number; size: number }) {
   return useQuery({
     queryKey: ['rankings', 'companies', market, page, size],
-    queryFn: ({ signal }) => apiRequest<CompanyRankingRow[]>('/rankings/companies', { query: { market: market === 'ALL' ? undefined : market, page, size }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<CompanyRankingRow[]>('/rankings/companies', {
+        query: { market: market === 'ALL' ? undefined : market, page, size },
+        signal,
+      }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
@@ -25,7 +29,11 @@ export function useIndustryRanking() {
 export function useIndustryCompanies(industryId: string, page: number, size = 20) {
   return useQuery({
     queryKey: ['rankings', 'industries', industryId, 'companies', page, size],
-    queryFn: ({ signal }) => apiRequest<CompanyRankingRow[]>(`/rankings/industries/${encodeURIComponent(industryId)}/companies`, { query: { page, size }, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest<CompanyRankingRow[]>(`/rankings/industries/${encodeURIComponent(industryId)}/companies`, {
+        query: { page, size },
+        signal,
+      }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });

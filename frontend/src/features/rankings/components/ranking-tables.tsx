@@ -6,9 +6,26 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { formatKrw, formatKrwCompact, formatNumber, formatPrice } from '@/lib/format';
 import type { CompanyRankingRow, IndustryRankingRow } from '@/types/api';
 
-type QueryLike<T> = { isPending: boolean; isError: boolean; error: unknown; data?: { data: T[] }; refetch: () => unknown; isPlaceholderData?: boolean };
+type QueryLike<T> = {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data?: { data: T[] };
+  refetch: () => unknown;
+  isPlaceholderData?: boolean;
+};
 
-export function CompanyRankingTable({ query, compact = false, rows = 10, showIndustry = !compact }: { query: QueryLike<CompanyRankingRow>; compact?: boolean; rows?: number; showIndustry?: boolean }) {
+export function CompanyRankingTable({
+  query,
+  compact = false,
+  rows = 10,
+  showIndustry = !compact,
+}: {
+  query: QueryLike<CompanyRankingRow>;
+  compact?: boolean;
+  rows?: number;
+  showIndustry?: boolean;
+}) {
   if (query.isPending) return <SkeletonRows rows={rows} rowClass="h-10" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} title="순위를 불러오지 못했습니다" />;
   const list = query.data?.data ?? [];

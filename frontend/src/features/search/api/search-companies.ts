@@ -4,7 +4,10 @@ import { apiRequest } from '@/lib/api-client';
 import type { CompanySearchItem } from '@/types/api';
 
 export function searchCompanies(params: { keyword: string; page?: number; size?: number }, signal?: AbortSignal) {
-  return apiRequest<CompanySearchItem[]>('/companies', { query: { keyword: params.keyword, page: params.page ?? 1, size: params.size ?? 20 }, signal });
+  return apiRequest<CompanySearchItem[]>('/companies', {
+    query: { keyword: params.keyword, page: params.page ?? 1, size: params.size ?? 20 },
+    signal,
+  });
 }
 
 export async function fetchSuggestions(keyword: string, signal: AbortSignal): Promise<CompanySearchItem[]> {

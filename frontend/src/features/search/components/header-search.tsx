@@ -17,9 +17,9 @@ export function HeaderSearch() {
       onClearRecent={clearRecent}
       onSelect={(c) => {
         addRecent(c);
-        navigate(`/companies/${c.companyId}`);
+        void navigate(`/companies/${c.companyId}`);
       }}
-      onSubmitQuery={(q) => navigate(`/search?q=${encodeURIComponent(q)}`)}
+      onSubmitQuery={(q) => void navigate(`/search?q=${encodeURIComponent(q)}`)}
     />
   );
 }

@@ -17,7 +17,7 @@ export function SearchResults({ keyword, page, onPage }: { keyword: string; page
       {q.isPending ? (
         <SkeletonRows rows={8} rowClass="h-12" />
       ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => q.refetch()} />
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : q.data.data.length === 0 ? (
         <EmptyState>일치하는 기업이 없습니다. 종목코드(예: 005930)나 초성(예: ㅅㅅㅈㅈ)으로도 찾을 수 있습니다.</EmptyState>
       ) : (
@@ -25,7 +25,11 @@ export function SearchResults({ keyword, page, onPage }: { keyword: string; page
           <ul className="divide-y divide-slate-100">
             {q.data.data.map((c) => (
               <li key={c.companyId}>
-                <Link to={`/companies/${c.companyId}`} onClick={() => addRecent(c)} className="flex items-center gap-3 py-3 hover:bg-slate-50">
+                <Link
+                  to={`/companies/${c.companyId}`}
+                  onClick={() => addRecent(c)}
+                  className="flex items-center gap-3 py-3 hover:bg-slate-50"
+                >
                   <span className="min-w-0 flex-1">
                     <span className="block font-medium">{c.name}</span>
                     <span className="block text-xs text-slate-500">
