@@ -10,7 +10,25 @@ Boundary conventions:
 """
 
 from collections.abc import Iterable
-from typing import Final, Literal, TypedDict
+from typing import Final, Literal, Self, TypedDict, final
+
+__all__ = [
+    "__version__",
+    "Engine",
+    "Batch",
+    "parse_frame",
+    "TickcoreError",
+    "FrameError",
+    "ConfigError",
+    "INTERVALS",
+    "BAR_TABLES",
+    "TICK_TABLE",
+    "TICK_COLUMNS",
+    "BAR_COLUMNS",
+    "TRADE_KIS_FIELDS",
+    "DEFAULT_MAX_FRAME_BYTES",
+    "DEFAULT_MAX_RECORDS_PER_FRAME",
+]
 
 __version__: Final[str]
 
@@ -203,6 +221,7 @@ class TradesFrameDict(TypedDict):
     extra_fields_per_record: int
     records: list[TradeDict] | list[OrderBookDict]
 
+@final
 class Batch:
     """Everything one Engine.feed or Engine.flush produced. Immutable."""
 
@@ -245,6 +264,7 @@ class Batch:
     def counters(self) -> Counters:
         """Counts of this batch."""
 
+@final
 class Engine:
     """Parses KIS frames, drops replays, builds 1m/15m/1h/1d bars aligned to KST, and encodes
     tick JSON and binary COPY buffers. One engine per feed; calls must not overlap (the GIL is
@@ -262,8 +282,8 @@ class Engine:
       trade by trade time (arrival order for equal times).
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         source: Literal["kis", "kissim", "poll"] = "kis",
         *,
         max_frame_bytes: int = ...,
@@ -273,7 +293,7 @@ class Engine:
         emit_empty_bars: bool = False,
         keep_trades: bool = False,
         learn_notice_ciphers: bool = False,
-    ) -> None:
+    ) -> Self:
         """Raises ConfigError for an unknown source or policy, a zero limit, or emit_empty_bars=True.
 
         learn_notice_ciphers: take the AES key/iv of subscribe acks seen in fed frames and use
@@ -290,6 +310,11 @@ class Engine:
         grace period so trades still in flight are not made late). Releases the GIL."""
     def open_bars(self, symbol: str) -> dict[Interval, BarDict]:
         """The unfinished bars of a symbol (only intervals that have one)."""
+    def mark_stored(self, marks: dict[str, tuple[int, int]]) -> None:
+        """Trades already stored by an earlier run, {symbol: (business date YYYYMMDD, accumulated
+        volume)}: when the broker sends them again they are dropped as replays (``duplicates``).
+        A mark below what the engine already accepted changes nothing. Raises ValueError for a
+        malformed symbol or date."""
     def set_cipher(self, tr_id: str, key: str, iv: str) -> None:
         """Decrypt '1|' frames of tr_id with this AES-256 key (32 chars) and IV (16 chars)."""
     def symbols(self) -> list[str]:

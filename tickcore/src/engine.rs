@@ -424,7 +424,22 @@ impl Engine {
         Interval::ALL.map(|interval| bars.and_then(|bars| bars.open_bar(interval).copied()))
     }
 
-    /// Every symbol the engine has seen a trade of.
+    /// Marks trades of `symbol` up to (`date`, `acc_volume`) as already stored — by an earlier
+    /// run of this feed, before a restart — so that when the broker sends them again they are
+    /// dropped as replays (counted in `duplicates`) instead of entering bars and the database
+    /// twice. A mark below what the engine already accepted changes nothing.
+    pub fn mark_stored(&mut self, symbol: Symbol, date: KstDate, acc_volume: i64) {
+        let index = self.state_index(symbol);
+        let state = &mut self.states[index];
+        if state
+            .last_accepted
+            .is_none_or(|last| (date, acc_volume) > last)
+        {
+            state.last_accepted = Some((date, acc_volume));
+        }
+    }
+
+    /// Every symbol the engine has seen a trade (or a stored mark) of.
     pub fn symbols(&self) -> impl Iterator<Item = &Symbol> + '_ {
         self.states.iter().map(|state| &state.symbol)
     }

@@ -120,6 +120,34 @@ fn replays_are_dropped_before_everything() {
 }
 
 #[test]
+fn trades_marked_stored_are_dropped_and_later_ones_kept() {
+    let mut engine = engine();
+    let samsung = Symbol::new("005930").expect("symbol");
+    let day = KstDate::new(2025, 3, 12).expect("date");
+    engine.mark_stored(samsung, day, 2_000);
+    let stored = trade_frame("005930", "093000", 100, 10, 2_000);
+    let newer = trade_frame("005930", "093001", 101, 5, 2_005);
+    let batch = engine.feed(&[stored.as_str(), newer.as_str()], at(9, 30, 2));
+    assert_eq!(
+        (batch.counters.duplicates, batch.counters.published),
+        (1, 1)
+    );
+    // A lower mark afterwards does not reopen what was accepted.
+    engine.mark_stored(samsung, day, 1_000);
+    let again = engine.feed(&[newer.as_str()], at(9, 30, 3));
+    assert_eq!(again.counters.duplicates, 1);
+    // The next business day is not affected by yesterday's mark.
+    let tomorrow = trade_frame("005930", "090000", 100, 1, 1).replace("^20250312^", "^20250313^");
+    assert_eq!(
+        engine
+            .feed(&[tomorrow.as_str()], at(9, 0, 0))
+            .counters
+            .published,
+        1
+    );
+}
+
+#[test]
 fn a_new_business_day_restarts_accumulated_volume() {
     let mut engine = engine();
     let today = trade_frame("005930", "153000", 100, 10, 5_000);

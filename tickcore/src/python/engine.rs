@@ -9,6 +9,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 use super::convert;
 use super::gil::without_gil;
@@ -16,6 +17,7 @@ use crate::bars::{BarSettings, Interval, INTERVAL_COUNT};
 use crate::engine::{Batch, Engine, EngineConfig, LateTradePolicy, Messages, Source};
 use crate::error::{ConfigError, TickcoreError};
 use crate::frame::{FrameParser, NoticeCipher, ParseLimits};
+use crate::kst::KstDate;
 use crate::values::Symbol;
 
 fn to_py_err(error: impl Into<TickcoreError>) -> PyErr {
@@ -166,6 +168,28 @@ impl PyEngine {
             }
         }
         Ok(bars)
+    }
+
+    /// Trades already stored by an earlier run: {symbol: (business date YYYYMMDD, accumulated
+    /// volume)}; when the broker sends them again they are dropped as replays.
+    fn mark_stored(&mut self, marks: HashMap<String, (u32, i64)>) -> PyResult<()> {
+        for (symbol, (date, acc_volume)) in marks {
+            let code = Symbol::new(&symbol).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "not a stock code (1-15 letters or digits): {symbol:?}"
+                ))
+            })?;
+            let day = u8::try_from(date % 100).ok();
+            let month = u8::try_from(date / 100 % 100).ok();
+            let year = u16::try_from(date / 10_000).ok();
+            let kst_date = match (year, month, day) {
+                (Some(y), Some(m), Some(d)) => KstDate::new(y, m, d),
+                _ => None,
+            }
+            .ok_or_else(|| PyValueError::new_err(format!("not a YYYYMMDD date: {date}")))?;
+            self.engine.mark_stored(code, kst_date, acc_volume);
+        }
+        Ok(())
     }
 
     /// Decrypt `1|` frames of `tr_id` with this AES-256 key (32 chars) and IV (16 chars).
