@@ -1,4 +1,4 @@
-# The two commands: `make run` (the whole platform) and `make test` (every test suite).
+# The two commands: `make run` (the whole platform) and `make test` (every check and test suite).
 # Everything is installed into this folder: .venv (Python + the Rust extension), frontend/node_modules.
 
 PYTHON ?= python3
@@ -11,19 +11,28 @@ RUST_SOURCES     := $(shell find tickcore/src -name '*.rs' 2>/dev/null) tickcore
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/public -type f 2>/dev/null) \
                     $(wildcard frontend/*.json frontend/*.ts frontend/*.js)
 
-.PHONY: run test setup python-deps extension frontend-build browser \
-        test-rust test-python test-frontend clean help
+.PHONY: run test setup prerequisites prerequisites-test python-deps extension frontend-build browser \
+        lint lint-python lint-rust lint-frontend test-rust test-python test-frontend clean help
 
 help:
 	@echo "make run   - install what is missing and start the whole platform (Ctrl-C stops it)"
-	@echo "make test  - install what is missing and run every test suite"
+	@echo "make test  - install what is missing, run the linters and the architecture test, then every suite"
+	@echo "make lint  - the linters only (ruff, mypy, clippy, rustfmt, ESLint, Prettier)"
 	@echo "benchmarks: see bench/README.md (one command each)"
 
-run: setup
-	$(BIN)/python -m jobs.runall
+run: prerequisites setup
+	$(BIN)/python -m devtools.runall
 
-test: setup browser
+test: prerequisites-test setup browser
+	$(MAKE) lint
+	$(BIN)/python -m pytest -q tests/architecture
 	$(MAKE) test-rust test-python test-frontend
+
+prerequisites:
+	@devtools/check-prerequisites.sh run
+
+prerequisites-test:
+	@devtools/check-prerequisites.sh test
 
 setup: python-deps extension frontend-build
 
@@ -33,7 +42,7 @@ $(BIN)/python:
 
 # Dependencies are pinned by constraints.txt (what was tested); the package itself is editable.
 $(VENV)/.deps-installed: $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,test]'
 	@touch $@
 
 python-deps: $(VENV)/.deps-installed
@@ -58,11 +67,25 @@ browser:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
 	  || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
+lint: lint-python lint-rust lint-frontend
+
+lint-python: $(VENV)/.deps-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+lint-rust:
+	cargo fmt --check
+	cargo clippy --release -p tickcore --all-targets --features python -- -D warnings
+
+lint-frontend: frontend/node_modules/.installed
+	cd frontend && npm run --silent lint
+
 test-rust:
 	cargo test --release -p tickcore
 
 test-python:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ignore=tests/architecture
 
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi

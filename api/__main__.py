@@ -1,4 +1,5 @@
 """`python -m api`: run the api server with API_WORKERS worker processes."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -6,8 +7,8 @@ from functools import partial
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
-from api import logs, settings
 from api.app import create_app
+from core import logs, settings
 
 
 def main() -> None:
@@ -15,9 +16,16 @@ def main() -> None:
     logs.configure("api", config.log_level, config.log_format)
     loader = AppLoader(factory=partial(create_app, config))
     app = loader.load()
-    single = config.api_workers == 1
-    app.prepare(host=config.api_host, port=config.api_port, workers=config.api_workers,
-                access_log=False, motd=False, single_process=single, backlog=1024)
+    single = config.api.workers == 1
+    app.prepare(
+        host=config.api.host,
+        port=config.api.port,
+        workers=config.api.workers,
+        access_log=False,
+        motd=False,
+        single_process=single,
+        backlog=1024,
+    )
     if single:
         Sanic.serve_single(primary=app)
     else:

@@ -7,6 +7,7 @@ change = close − the previous bar's close.
 `all_quotes(app)` is the whole market (≈2,650 rows, ~50 ms in SQL), cached for the rankings
 TTL in Redis and parsed once per worker; `quotes_for(db, ids)` is the same for a few companies.
 """
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,9 @@ import asyncpg
 import orjson
 from sanic import Sanic
 
-from api import cache
-from api.validation import iso_date
+from api.http import cache
+from api.http.dates import iso_date
+from core.contract import keys
 
 # One index scan of the two newest bars per company (primary key (symbol, bucket), backwards).
 QUOTE_COLUMNS = """
@@ -52,11 +54,21 @@ def quote_from_row(row: asyncpg.Record) -> dict[str, Any]:
     change, pct = change_fields(close, prev)
     shares = row["shares_outstanding"]
     return {
-        "companyId": row["id"], "symbol": row["symbol"], "name": row["name"], "nameEn": row["name_en"],
-        "market": row["market"], "industryId": row["industry_id"], "industryName": row["industry_name"],
-        "logo": row["logo_url"], "price": close, "prevClose": prev, "change": change, "changePercent": pct,
+        "companyId": row["id"],
+        "symbol": row["symbol"],
+        "name": row["name"],
+        "nameEn": row["name_en"],
+        "market": row["market"],
+        "industryId": row["industry_id"],
+        "industryName": row["industry_name"],
+        "logo": row["logo_url"],
+        "price": close,
+        "prevClose": prev,
+        "change": change,
+        "changePercent": pct,
         "marketCap": shares * close if shares and close is not None else None,
-        "asOf": iso_date(row["bucket"]), "source": row["source"],
+        "asOf": iso_date(row["bucket"]),
+        "source": row["source"],
     }
 
 
@@ -80,11 +92,11 @@ async def all_quotes(app: Sanic) -> list[dict[str, Any]]:
     """Every listed company, ranked by market cap (rank 1 = largest). Do not mutate the result."""
     global _parsed
     now = time.monotonic()
-    if not app.ctx.settings.api_cache_enabled:
+    if not app.ctx.settings.api.cache_enabled:
         return orjson.loads(await _compute_all(app))
     if _parsed is not None and _parsed[0] > now:
         return _parsed[2]
-    body = await cache.cached_bytes(app, "quotes:all", cache.RANKINGS_TTL_S, lambda: _compute_all(app))
+    body = await cache.cached_bytes(app, keys.cache_all_quotes(), cache.RANKINGS_TTL_S, lambda: _compute_all(app))
     if _parsed is not None and _parsed[1] == body:
         quotes = _parsed[2]
     else:
@@ -101,3 +113,64 @@ def as_of_of(quotes: list[dict[str, Any]]) -> tuple[str | None, str | None]:
         if quote["asOf"] and (newest is None or quote["asOf"] > newest):
             newest, source = quote["asOf"], quote["source"]
     return newest, source
+
+
+# --------------------------------------------------------------- rankings and industry aggregates
+
+_RANK_FIELDS = (
+    "companyId",
+    "symbol",
+    "name",
+    "market",
+    "industryId",
+    "industryName",
+    "logo",
+    "price",
+    "change",
+    "changePercent",
+    "marketCap",
+    "asOf",
+    "source",
+)
+
+
+def ranked_page(items: list[dict[str, Any]], page: int, size: int) -> list[dict[str, Any]]:
+    start = (page - 1) * size
+    return [
+        {"rank": start + n, **{k: q[k] for k in _RANK_FIELDS}} for n, q in enumerate(items[start : start + size], 1)
+    ]
+
+
+async def industry_table(app: Sanic) -> list[dict[str, Any]]:
+    """Every industry with companyCount, marketCap and cap-weighted changePercent, largest first."""
+    rows = await app.ctx.db.fetch("SELECT id, ksic_code, name FROM industries")
+    totals: dict[int, list[float]] = {}
+    for q in await all_quotes(app):
+        industry = q["industryId"]
+        if industry is None:
+            continue
+        t = totals.setdefault(industry, [0, 0, 0, 0])  # count, market cap, cap now, cap at prev close
+        t[0] += 1
+        cap = q["marketCap"]
+        if cap:
+            t[1] += cap
+            if q["prevClose"] and q["price"]:
+                t[2] += cap
+                t[3] += cap * q["prevClose"] / q["price"]
+    table = []
+    for r in rows:
+        count, cap, now, before = totals.get(r["id"], [0, 0, 0, 0])
+        table.append(
+            {
+                "industryId": r["id"],
+                "ksicCode": r["ksic_code"],
+                "name": r["name"],
+                "companyCount": count,
+                "marketCap": int(cap),
+                "changePercent": round((now / before - 1) * 100, 2) if before else None,
+            }
+        )
+    table.sort(key=lambda t: (-t["marketCap"], t["industryId"]))
+    for rank, item in enumerate(table, 1):
+        item["rank"] = rank
+    return table

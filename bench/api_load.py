@@ -3,7 +3,7 @@
     .venv/bin/python bench/api_load.py                 # ≈ 3 min: builds the snapshot DB, runs every phase
     .venv/bin/python bench/api_load.py --duration 10   # shorter phases
 
-Starts its own PostgreSQL and Redis (tests.harness), loads the bundled KRX snapshot, starts the api
+Starts its own PostgreSQL and Redis (tests/support/harness.py), loads the bundled KRX snapshot, starts the api
 (`python -m api`, API_WORKERS=2, LOG_LEVEL=WARNING, rate limits raised so one client IP is not
 throttled) and drives it with an asyncio HTTP/1.1 client (one keep-alive connection per client,
 requests written and parsed by hand so the generator costs little CPU on the same machine).
@@ -18,6 +18,7 @@ Phases, each on a fresh api process (and a flushed Redis):
   baseline   saturate with the response cache off (API_CACHE_ENABLED=false), --baseline-duration s
 Prints a table and, with --write, appends a `## api load` section to bench/RESULTS.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,12 +38,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psutil  # noqa: E402
+import psutil
 
-from tests import harness  # noqa: E402
+from tests.support import harness
 
-SEARCH_WORDS = ["삼성", "SK", "현대", "LG", "카카오", "네이버", "셀트리온", "005930", "000660", "ㅅㅅㅈㅈ",
-                "samsung", "hynix", "전자", "바이오", "금융", "에너지", "화학", "반도체", "KB", "포스코"]
+SEARCH_WORDS = [
+    "삼성",
+    "SK",
+    "현대",
+    "LG",
+    "카카오",
+    "네이버",
+    "셀트리온",
+    "005930",
+    "000660",
+    "ㅅㅅㅈㅈ",
+    "samsung",
+    "hynix",
+    "전자",
+    "바이오",
+    "금융",
+    "에너지",
+    "화학",
+    "반도체",
+    "KB",
+    "포스코",
+]
 
 
 @dataclass
@@ -99,8 +120,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def client_loop(host: str, port: int, mix: Mix, stats: Stats, stop_at: float, record_from: float,
-                      think_mean: float) -> None:
+async def client_loop(
+    host: str, port: int, mix: Mix, stats: Stats, stop_at: float, record_from: float, think_mean: float
+) -> None:
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 10)
     rng = mix.rng
     try:
@@ -109,8 +131,10 @@ async def client_loop(host: str, port: int, mix: Mix, stats: Stats, stop_at: flo
             if now >= stop_at:
                 return
             kind, path = mix.next()
-            request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n"
-                       f"Accept: application/json\r\n\r\n").encode()
+            request = (
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n"
+                f"Accept: application/json\r\n\r\n"
+            ).encode()
             started = time.perf_counter()
             try:
                 writer.write(request)
@@ -140,8 +164,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def run_phase(url: str, clients: int, duration: float, warmup: float, think_mean: float,
-                    company_ids: list[int], industry_ids: list[int]) -> dict:
+async def run_phase(
+    url: str,
+    clients: int,
+    duration: float,
+    warmup: float,
+    think_mean: float,
+    company_ids: list[int],
+    industry_ids: list[int],
+) -> dict:
     parsed = urllib.parse.urlparse(url)
     stats = Stats()
     start = time.perf_counter()
@@ -150,8 +181,9 @@ async def run_phase(url: str, clients: int, duration: float, warmup: float, thin
     tasks = []
     for i in range(clients):
         mix = Mix(company_ids, industry_ids, seed=i)
-        tasks.append(asyncio.create_task(client_loop(parsed.hostname, parsed.port, mix, stats, stop_at, record_from,
-                                                     think_mean)))
+        tasks.append(
+            asyncio.create_task(client_loop(parsed.hostname, parsed.port, mix, stats, stop_at, record_from, think_mean))
+        )
         if i % 50 == 49:
             # ramp up: Sanic listens with a backlog of 100, a burst of 1,000 SYNs would overflow it
             await asyncio.sleep(0.05)
@@ -159,14 +191,18 @@ async def run_phase(url: str, clients: int, duration: float, warmup: float, thin
     failed_clients = sum(1 for r in results if isinstance(r, BaseException))
     n = len(stats.latencies)
     return {
-        "requests": n, "throughput": n / duration, "errors": stats.errors + failed_clients,
+        "requests": n,
+        "throughput": n / duration,
+        "errors": stats.errors + failed_clients,
         "error_rate": (stats.errors + failed_clients) / max(1, n),
-        "p50": percentile(stats.latencies, 50) * 1000, "p95": percentile(stats.latencies, 95) * 1000,
+        "p50": percentile(stats.latencies, 50) * 1000,
+        "p95": percentile(stats.latencies, 95) * 1000,
         "p99": percentile(stats.latencies, 99) * 1000,
         "mean": (statistics.fmean(stats.latencies) * 1000) if n else float("nan"),
         "statuses": dict(sorted(stats.statuses.items())),
-        "kinds": {k: (len(v), percentile(v, 50) * 1000, percentile(v, 95) * 1000)
-                  for k, v in sorted(stats.by_kind.items())},
+        "kinds": {
+            k: (len(v), percentile(v, 50) * 1000, percentile(v, 95) * 1000) for k, v in sorted(stats.by_kind.items())
+        },
     }
 
 
@@ -174,16 +210,23 @@ def fetch_ids(url: str) -> tuple[list[int], list[int]]:
     body = harness.http("GET", url + "/api/rankings/companies?size=100&page=1").json()
     companies = [d["companyId"] for d in body["data"]]
     for page in range(2, 11):
-        companies += [d["companyId"] for d in
-                      harness.http("GET", url + f"/api/rankings/companies?size=100&page={page}").json()["data"]]
+        companies += [
+            d["companyId"]
+            for d in harness.http("GET", url + f"/api/rankings/companies?size=100&page={page}").json()["data"]
+        ]
     industries = [d["industryId"] for d in harness.http("GET", url + "/api/rankings/industries").json()["data"]][:40]
     return companies, industries
 
 
 def start_api(services: harness.Services, database: str, log: Path, workers: int, **env: str) -> harness.ApiServer:
-    base = harness.platform_env(services.url_for(database), services.redis_url,
-                                RATE_LIMIT_PER_MINUTE="10000000", AUTH_RATE_LIMIT_PER_MINUTE="1000000",
-                                LOG_LEVEL="WARNING", **env)
+    base = harness.platform_env(
+        services.url_for(database),
+        services.redis_url,
+        RATE_LIMIT_PER_MINUTE="10000000",
+        AUTH_RATE_LIMIT_PER_MINUTE="1000000",
+        LOG_LEVEL="WARNING",
+        **env,
+    )
     return harness.ApiServer(base, log, workers=workers)
 
 
@@ -199,9 +242,11 @@ def _cpu(processes) -> float:
 
 
 def fmt(name: str, r: dict) -> str:
-    return (f"| {name} | {r['throughput']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-            f"{r['errors']} ({r['error_rate'] * 100:.2f} %) | {r['requests']:,} | {r.get('api_cpu_us', 0):.0f} | "
-            f"{r.get('machine_busy', 0) * 100:.0f} % |")
+    return (
+        f"| {name} | {r['throughput']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+        f"{r['errors']} ({r['error_rate'] * 100:.2f} %) | {r['requests']:,} | {r.get('api_cpu_us', 0):.0f} | "
+        f"{r.get('machine_busy', 0) * 100:.0f} % |"
+    )
 
 
 def main() -> None:
@@ -209,8 +254,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per phase")
     parser.add_argument("--warmup", type=float, default=5.0)
-    parser.add_argument("--rate", type=float, action="append",
-                        help="offered req/s of a paced phase (repeatable; default 3000 and 3500)")
+    parser.add_argument(
+        "--rate", type=float, action="append", help="offered req/s of a paced phase (repeatable; default 3000 and 3500)"
+    )
     parser.add_argument("--baseline-duration", type=float, default=15.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-baseline", action="store_true")
@@ -235,12 +281,14 @@ def main() -> None:
         for rate in args.rate:
             phases.append(("cache on", {}, f"paced {rate:,.0f}/s offered", args.clients / rate, args.duration))
         if not args.skip_baseline:
-            phases.append(("cache off (baseline)", {"API_CACHE_ENABLED": "false"}, "saturate", 0.0,
-                           args.baseline_duration))
+            phases.append(
+                ("cache off (baseline)", {"API_CACHE_ENABLED": "false"}, "saturate", 0.0, args.baseline_duration)
+            )
         generator_cpu = 0.0
         for label, env, phase, think_mean, duration in phases:
             if True:
                 import redis
+
                 redis.Redis.from_url(services.redis_url).flushall()
                 api = start_api(services, "bench", out / f"api_{len(rows)}.log", args.workers, **env)
                 try:
@@ -249,8 +297,9 @@ def main() -> None:
                     tree = [psutil.Process(api.process.pid)] + psutil.Process(api.process.pid).children(recursive=True)
                     cpu_before = _cpu(tree)
                     machine_before = psutil.cpu_times()
-                    result = asyncio.run(run_phase(api.url, args.clients, duration, args.warmup, think_mean,
-                                                   companies, industries))
+                    result = asyncio.run(
+                        run_phase(api.url, args.clients, duration, args.warmup, think_mean, companies, industries)
+                    )
                     machine_after = psutil.cpu_times()
                     me = resource.getrusage(resource.RUSAGE_SELF)
                     total_requests = result["requests"] / duration * (duration + args.warmup)
@@ -265,25 +314,36 @@ def main() -> None:
                 name = f"{label}, {phase}"
                 rows.append((name, result))
                 print(fmt(name, result), flush=True)
-                print(f"   generator CPU {result['generator_cpu_s']:.1f} s;", "per kind (n, p50 ms, p95 ms):",
-                      {k: (n, round(a, 1), round(b, 1)) for k, (n, a, b) in result["kinds"].items()},
-                      "statuses:", result["statuses"], flush=True)
+                print(
+                    f"   generator CPU {result['generator_cpu_s']:.1f} s;",
+                    "per kind (n, p50 ms, p95 ms):",
+                    {k: (n, round(a, 1), round(b, 1)) for k, (n, a, b) in result["kinds"].items()},
+                    "statuses:",
+                    result["statuses"],
+                    flush=True,
+                )
     finally:
         services.redis.stop()
         services.pg.stop()
         shutil.rmtree(root, ignore_errors=True)
 
-    header = ["| run | req/s | p50 ms | p95 ms | p99 ms | errors | requests | api CPU µs/req | machine busy |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    header = [
+        "| run | req/s | p50 ms | p95 ms | p99 ms | errors | requests | api CPU µs/req | machine busy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     table = "\n".join(header + [fmt(n, r) for n, r in rows])
     print("\n" + table)
     if args.write:
-        machine = (f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; the load "
-                   f"generator runs on the same cores as the api")
+        machine = (
+            f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; the load "
+            f"generator runs on the same cores as the api"
+        )
         command = "`.venv/bin/python bench/api_load.py " + " ".join(sys.argv[1:]) + "`"
-        text = (f"\n## api load\n\n{time.strftime('%Y-%m-%d')} — {command}; {args.clients} keep-alive clients, "
-                f"{args.duration:.0f} s measured after {args.warmup:.0f} s warm-up per phase, "
-                f"API_WORKERS={args.workers}. Machine: {machine}.\n\n{table}\n")
+        text = (
+            f"\n## api load\n\n{time.strftime('%Y-%m-%d')} — {command}; {args.clients} keep-alive clients, "
+            f"{args.duration:.0f} s measured after {args.warmup:.0f} s warm-up per phase, "
+            f"API_WORKERS={args.workers}. Machine: {machine}.\n\n{table}\n"
+        )
         with open(Path(__file__).resolve().parent / "RESULTS.md", "a") as fh:
             fh.write(text)
 

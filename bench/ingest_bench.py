@@ -9,9 +9,11 @@ key, frames of several records, KIS H0STCNT0 layout). Reported per run:
   lag         trades the generator sent that ingest had not yet published at the window's end
   db rows/s   ticks written to stock_ticks per second over the window; `buffer` = rows still queued
   p50 / p99   frame arrival (WebSocket read) → PUBLISH acknowledged by Redis, ms
-The `python` engine (pure-Python parse/bars/JSON/COPY encode, same output bytes) is the baseline.
+The `python` engine — ingest with the plain-Python reference engine of tests/support/reference_engine.py
+(same output bytes) in place of tickcore — is the baseline.
 Embedded PostgreSQL and Redis are started in a temporary folder and removed afterwards.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.contract import keys  # noqa: E402 - after the repository is on the path
+
 KST = timezone(timedelta(hours=9))
 SYMBOLS = [f"{100000 + i * 37:06d}" for i in range(40)]
 
@@ -39,13 +43,16 @@ SYMBOLS = [f"{100000 + i * 37:06d}" for i in range(40)]
 # ---------------------------------------------------------------------------------------------
 # generator server (runs as its own process: `ingest_bench.py --serve PORT`)
 
+
 def serve(port: int) -> None:
     from aiohttp import WSMsgType, web
 
     state = {"rate": 0.0, "sent": 0, "frames": 0}
     sessions: dict[int, tuple[web.WebSocketResponse, set[str]]] = {}
     approvals: set[str] = set()
-    books = {s: {"price": 50_000 + i * 1_000, "acc": 0, "amount": 0, "sell": 0, "buy": 0} for i, s in enumerate(SYMBOLS)}
+    books = {
+        s: {"price": 50_000 + i * 1_000, "acc": 0, "amount": 0, "sell": 0, "buy": 0} for i, s in enumerate(SYMBOLS)
+    }
 
     def record(sym: str, hhmmss: str, date: str) -> str:
         b = books[sym]
@@ -56,10 +63,12 @@ def serve(port: int) -> None:
         b["amount"] += price * vol
         buy = (b["acc"] & 1) == 0
         b["buy" if buy else "sell"] += 1
-        return (f"{sym}^{hhmmss}^{price}^2^100^0.20^{price}.00^50000^{price + 500}^{price - 500}^{price}^{price - 50}^"
-                f"{vol}^{b['acc']}^{b['amount']}^{b['sell']}^{b['buy']}^{b['buy'] - b['sell']}^100.00^1^1^"
-                f"{'1' if buy else '5'}^0.50^10.00^090000^2^100^090000^5^-500^090000^2^500^{date}^20^N^10^10^100^100^"
-                f"0.01^1000^100.00^0^^50000")
+        return (
+            f"{sym}^{hhmmss}^{price}^2^100^0.20^{price}.00^50000^{price + 500}^{price - 500}^{price}^{price - 50}^"
+            f"{vol}^{b['acc']}^{b['amount']}^{b['sell']}^{b['buy']}^{b['buy'] - b['sell']}^100.00^1^1^"
+            f"{'1' if buy else '5'}^0.50^10.00^090000^2^100^090000^5^-500^090000^2^500^{date}^20^N^10^10^100^100^"
+            f"0.01^1000^100.00^0^^50000"
+        )
 
     async def approval(request: web.Request) -> web.Response:
         key = str(uuid.uuid4())
@@ -93,8 +102,14 @@ def serve(port: int) -> None:
                 else:
                     subs.discard(inp["tr_key"])
                     code, text = "OPSP0001", "UNSUBSCRIBE SUCCESS"
-                await ws.send_str(json.dumps({"header": {"tr_id": inp["tr_id"], "tr_key": inp["tr_key"], "encrypt": "N"},
-                                              "body": {"rt_cd": "0", "msg_cd": code, "msg1": text}}))
+                await ws.send_str(
+                    json.dumps(
+                        {
+                            "header": {"tr_id": inp["tr_id"], "tr_key": inp["tr_key"], "encrypt": "N"},
+                            "body": {"rt_cd": "0", "msg_cd": code, "msg1": text},
+                        }
+                    )
+                )
         finally:
             sessions.pop(id(ws), None)
         return ws
@@ -128,9 +143,9 @@ def serve(port: int) -> None:
                         turn += 1
                         per_symbol.setdefault(sym, []).append(record(sym, hhmmss, date))
                     try:
-                        for sym, recs in per_symbol.items():
+                        for recs in per_symbol.values():
                             for i in range(0, len(recs), 10):
-                                chunk = recs[i:i + 10]
+                                chunk = recs[i : i + 10]
                                 await ws.send_str(f"0|H0STCNT0|{len(chunk):03d}|" + "^".join(chunk))
                                 state["frames"] += 1
                         state["sent"] += n
@@ -159,10 +174,12 @@ def serve(port: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # driver
 
+
 def http_json(url: str, body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url, data=data, method="POST" if body is not None else "GET", headers={"Content-Type": "application/json"}
+    )
     return json.loads(urllib.request.urlopen(req, timeout=10).read())
 
 
@@ -180,29 +197,48 @@ def wait(predicate, timeout: float, what: str):
 
 
 def ingest_status(r) -> dict:
-    raw = {k.decode(): v.decode() for k, v in r.hgetall("ingest:status").items()}
+    raw = {k.decode(): v.decode() for k, v in r.hgetall(keys.INGEST_STATUS).items()}
     raw["detail"] = json.loads(raw.get("detail", "{}"))
     return raw
 
 
-def run_one(engine: str, rate: int, seconds: float, gen_url: str, gen_port: int, database_url: str,
-            redis_url: str, work: Path) -> dict:
+def run_one(
+    engine: str, rate: int, seconds: float, gen_url: str, gen_port: int, database_url: str, redis_url: str, work: Path
+) -> dict:
     import redis
 
     r = redis.Redis.from_url(redis_url)
-    r.delete("ingest:status")
+    r.delete(keys.INGEST_STATUS)
     data_dir = work / f"data-{engine}-{rate}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIS_")}
-    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, JWT_SECRET="bench-" + "x" * 40, LOG_LEVEL="WARNING",
-               LOG_FORMAT="text", INGEST_SOURCE="kissim", KIS_REST_URL=gen_url, KIS_WS_URL=f"ws://127.0.0.1:{gen_port}",
-               KIS_APP_KEYS="benchkey:benchsecret", SUBSCRIBE_SYMBOLS=",".join(SYMBOLS), DATA_DIR=str(data_dir),
-               INGEST_STATUS_INTERVAL_SECONDS="0.5", KIS_SUBSCRIBE_PAUSE_MS="0", INGEST_ENGINE=engine,
-               INGEST_WATCHDOG_SECONDS="30")
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        JWT_SECRET="bench-" + "x" * 40,
+        LOG_LEVEL="WARNING",
+        LOG_FORMAT="text",
+        INGEST_SOURCE="kissim",
+        KIS_REST_URL=gen_url,
+        KIS_WS_URL=f"ws://127.0.0.1:{gen_port}",
+        KIS_APP_KEYS="benchkey:benchsecret",
+        SUBSCRIBE_SYMBOLS=",".join(SYMBOLS),
+        DATA_DIR=str(data_dir),
+        INGEST_STATUS_INTERVAL_SECONDS="0.5",
+        KIS_SUBSCRIBE_PAUSE_MS="0",
+        INGEST_WATCHDOG_SECONDS="30",
+    )
     log = open(work / f"ingest-{engine}-{rate}.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "ingest"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    module = "ingest" if engine == "tickcore" else "tests.support.reference_ingest"
+    proc = subprocess.Popen([sys.executable, "-m", module], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait(lambda: ingest_status(r).get("connected") == "1"
-             and ingest_status(r)["detail"]["keys"][0]["registered"] == len(SYMBOLS), 30, "ingest to subscribe")
+        wait(
+            lambda: (
+                ingest_status(r).get("connected") == "1"
+                and ingest_status(r)["detail"]["keys"][0]["registered"] == len(SYMBOLS)
+            ),
+            30,
+            "ingest to subscribe",
+        )
         sent_base = http_json(gen_url + "/_bench/stats")["sent"]  # what earlier runs were sent
         http_json(gen_url + "/_bench/rate", {"rate": rate})
         time.sleep(2.0)  # warm-up
@@ -215,8 +251,14 @@ def run_one(engine: str, rate: int, seconds: float, gen_url: str, gen_port: int,
         while time.monotonic() - t0 < seconds:
             time.sleep(0.5)
             st = ingest_status(r)["detail"]
-            samples.append((st["bufferRows"], http_json(gen_url + "/_bench/stats")["sent"] - sent_base
-                            - st["metrics"]["counters"].get("published", 0)))
+            samples.append(
+                (
+                    st["bufferRows"],
+                    http_json(gen_url + "/_bench/stats")["sent"]
+                    - sent_base
+                    - st["metrics"]["counters"].get("published", 0),
+                )
+            )
         st = ingest_status(r)["detail"]
         t1 = time.monotonic()
         sent1 = http_json(gen_url + "/_bench/stats")["sent"]
@@ -231,13 +273,18 @@ def run_one(engine: str, rate: int, seconds: float, gen_url: str, gen_port: int,
         lags = [lag for _, lag in samples]
         half = len(lags) // 2
         return {
-            "engine": engine, "rate": rate, "offered": round((sent1 - sent0) / elapsed),
-            "sustained": round((pub1 - pub0) / elapsed), "db_rows_s": round((rows1 - rows0) / elapsed),
-            "lag_first_half": max(lags[:half] or [0]), "lag_second_half": max(lags[half:] or [0]),
+            "engine": engine,
+            "rate": rate,
+            "offered": round((sent1 - sent0) / elapsed),
+            "sustained": round((pub1 - pub0) / elapsed),
+            "db_rows_s": round((rows1 - rows0) / elapsed),
+            "lag_first_half": max(lags[:half] or [0]),
+            "lag_second_half": max(lags[half:] or [0]),
             "buffer_end": st["bufferRows"],
             "caught_up": final["metrics"]["counters"].get("published", 0) >= sent1 - sent_base - 1
             and final["bufferRows"] < 10_000,
-            "p50_ms": lat.get("p50"), "p99_ms": lat.get("p99"),
+            "p50_ms": lat.get("p50"),
+            "p99_ms": lat.get("p99"),
             "engine_p99_ms": final["metrics"]["latency"].get("engine_ms", {}).get("p99"),
         }
     finally:
@@ -261,8 +308,8 @@ def main() -> None:
         serve(args.serve)
         return
 
-    from jobs import migrate
-    from jobs.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+    from db import migrate
+    from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
     work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     work.chmod(0o755)
@@ -276,8 +323,9 @@ def main() -> None:
         asyncio.run(migrate.apply_url(database_url))
         port = free_port()
         gen_log = open(work / "generator.log", "wb")
-        gen = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=REPO, stdout=gen_log,
-                               stderr=subprocess.STDOUT)
+        gen = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(port)], cwd=REPO, stdout=gen_log, stderr=subprocess.STDOUT
+        )
         gen_url = f"http://127.0.0.1:{port}"
         wait(lambda: http_json(gen_url + "/_bench/stats") is not None, 20, "the generator")
         for engine in args.engines.split(","):
@@ -294,13 +342,17 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | "
-          "caught up | publish p50 ms | publish p99 ms |")
+    print(
+        "| engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | "
+        "caught up | publish p50 ms | publish p99 ms |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for res in results:
-        print(f"| {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
-              f"{res['lag_first_half']:,} → {res['lag_second_half']:,} | {'yes' if res['caught_up'] else 'NO'} | "
-              f"{res['p50_ms']} | {res['p99_ms']} |")
+        print(
+            f"| {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
+            f"{res['lag_first_half']:,} → {res['lag_second_half']:,} | {'yes' if res['caught_up'] else 'NO'} | "
+            f"{res['p50_ms']} | {res['p99_ms']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
     .venv/bin/python bench/stream_bench.py --write    # … and appends `## streaming` to bench/RESULTS.md
     .venv/bin/python bench/stream_bench.py --clients 500,2000 --duration 5 --idle 2000   # shorter
 
-Starts its own PostgreSQL and Redis (tests.harness), loads the bundled KRX snapshot (the api only
+Starts its own PostgreSQL and Redis (tests/support/harness.py), loads the bundled KRX snapshot (the api only
 accepts listed symbols), and starts the api (`python -m api`, API_WORKERS=2, LOG_LEVEL=WARNING,
 per-user connection limit raised). Then, for each N in --clients:
 
@@ -26,6 +26,7 @@ flowing; the api's RSS (main process + workers) is read before and after.
 The clients are raw asyncio protocols (handshake, frame parsing and pong by hand) so that they cost
 as little CPU as possible: generator, Redis, api workers and clients all share this machine's cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,7 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-NBINS = 16_000          # latency histogram: 0.1 ms bins up to 1 s, then 10 ms bins up to 61 s
+from core.contract import keys  # noqa: E402 - after the repository is on the path
+
+NBINS = 16_000  # latency histogram: 0.1 ms bins up to 1 s, then 10 ms bins up to 61 s
 BIN_US = 100
 
 
@@ -60,6 +63,8 @@ def bin_ms(b: int) -> float:
     if b < 10_000:
         return (b + 0.5) * BIN_US / 1000
     return 1000 + (b - 10_000 + 0.5) * 10
+
+
 TICK_PREFIX = b'{"type":"tick","t0":'
 
 
@@ -95,9 +100,11 @@ def _mask(payload: bytes, opcode: int = 0x1) -> bytes:
 class WsClient(asyncio.Protocol):
     def __init__(self, stats: Stats, host: str, port: int, path: str, symbols: list[str]) -> None:
         self.stats = stats
-        self.request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-                        f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
-                        "Sec-WebSocket-Version: 13\r\n\r\n").encode()
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
         self.subscribe = _mask(json.dumps({"action": "subscribe", "symbols": symbols}).encode())
         self.buf = bytearray()
         self.open = False
@@ -127,7 +134,7 @@ class WsClient(asyncio.Protocol):
             if b" 101 " not in buf[:end]:
                 self.transport.close()
                 return
-            del buf[:end + 4]
+            del buf[: end + 4]
             self.open = True
             self.transport.write(self.subscribe)
         stats = self.stats
@@ -138,12 +145,12 @@ class WsClient(asyncio.Protocol):
             if b1 == 126:
                 if n - pos < 4:
                     break
-                b1 = int.from_bytes(buf[pos + 2:pos + 4], "big")
+                b1 = int.from_bytes(buf[pos + 2 : pos + 4], "big")
                 head = 4
             elif b1 == 127:
                 if n - pos < 10:
                     break
-                b1 = int.from_bytes(buf[pos + 2:pos + 10], "big")
+                b1 = int.from_bytes(buf[pos + 2 : pos + 10], "big")
                 head = 10
             if n - pos < head + b1:
                 break
@@ -153,9 +160,9 @@ class WsClient(asyncio.Protocol):
             if opcode == 1:
                 if buf.startswith(TICK_PREFIX, start):
                     stats.ticks += 1
-                    t0 = int(buf[start + 20:start + 36])
-                    seq = int(buf[start + 43:start + 53])
-                    symbol = bytes(buf[start + 64:start + 70])
+                    t0 = int(buf[start + 20 : start + 36])
+                    seq = int(buf[start + 43 : start + 53])
+                    symbol = bytes(buf[start + 64 : start + 70])
                     last = self.last_seq.get(symbol)
                     self.last_seq[symbol] = seq
                     if stats.recording:
@@ -176,7 +183,7 @@ class WsClient(asyncio.Protocol):
             elif opcode == 9:
                 self.transport.write(_mask(bytes(buf[start:pos]), 0xA))
             elif opcode == 8:
-                code = int.from_bytes(buf[start:start + 2], "big") if b1 >= 2 else 1005
+                code = int.from_bytes(buf[start : start + 2], "big") if b1 >= 2 else 1005
                 if code == 4408:
                     stats.closed_slow += 1
                 else:
@@ -226,9 +233,20 @@ async def client_main(args) -> None:
         elif line in ("stop", ""):
             stats.recording = False
             break
-    print(json.dumps({"hist": {i: c for i, c in enumerate(stats.hist) if c}, "max_us": stats.max_us,
-                      "dropped": stats.dropped, "gaps": stats.gaps, "closed_slow": stats.closed_slow,
-                      "closed_other": stats.closed_other, "ticks": stats.ticks}), flush=True)
+    print(
+        json.dumps(
+            {
+                "hist": {i: c for i, c in enumerate(stats.hist) if c},
+                "max_us": stats.max_us,
+                "dropped": stats.dropped,
+                "gaps": stats.gaps,
+                "closed_slow": stats.closed_slow,
+                "closed_other": stats.closed_other,
+                "ticks": stats.ticks,
+            }
+        ),
+        flush=True,
+    )
     for c in clients:
         if c.transport is not None:
             c.transport.abort()
@@ -247,10 +265,12 @@ def generator_main(args) -> None:
     seq = {s: 0 for s in symbols}
     batch = max(1, round(args.rate * args.burst_ms / 1000))  # ticks published together (one pipeline)
     interval = batch / args.rate
-    channels = {s: f"stock:realtime:{s}".encode() for s in symbols}
-    rest = (',"price":75000,"volume":12,"change":500,"changePercent":0.67,"accVolume":8123456,'
-            '"open":74500,"high":75300,"low":74100,"timestamp":"2026-01-11T09:30:00.123Z",'
-            '"receivedAt":"2026-01-11T09:30:00.131Z","source":"kissim"}').encode()
+    channels = {s: keys.tick_channel(s).encode() for s in symbols}
+    rest = (
+        b',"price":75000,"volume":12,"change":500,"changePercent":0.67,"accVolume":8123456,'
+        b'"open":74500,"high":75300,"low":74100,"timestamp":"2026-01-11T09:30:00.123Z",'
+        b'"receivedAt":"2026-01-11T09:30:00.131Z","source":"kissim"}'
+    )
     sock.setblocking(False)
     i = 0
     next_at = time.perf_counter()
@@ -301,7 +321,7 @@ def baseline_main(args) -> None:
         msg = orjson.loads(await ws.recv())
         client = aioredis.from_url(args.redis)
         pubsub = client.pubsub()
-        await pubsub.subscribe(*[f"stock:realtime:{s}" for s in msg["symbols"]])
+        await pubsub.subscribe(*[keys.tick_channel(s) for s in msg["symbols"]])
         await ws.send('{"type":"subscribed","accepted":[],"rejected":[]}')
 
         async def forward():
@@ -332,9 +352,15 @@ def raise_nofile() -> int:
 
 def spawn(role: str, *extra: str, log: Path | None = None) -> subprocess.Popen:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--role", role, *extra]
-    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=open(log, "ab") if log else subprocess.DEVNULL, cwd=ROOT,
-                            start_new_session=True, preexec_fn=raise_nofile)
+    return subprocess.Popen(
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=open(log, "ab") if log else subprocess.DEVNULL,
+        cwd=ROOT,
+        start_new_session=True,
+        preexec_fn=raise_nofile,
+    )
 
 
 def read_json(proc: subprocess.Popen, timeout: float) -> dict:
@@ -388,33 +414,63 @@ def percentile(hist: dict[int, int], q: float) -> float:
     return float("nan")
 
 
-def run_clients(n: int, targets: str, token: str, symbols: list[str], procs: int, logdir: Path) -> list[subprocess.Popen]:
+def run_clients(
+    n: int, targets: str, token: str, symbols: list[str], procs: int, logdir: Path
+) -> list[subprocess.Popen]:
     out = []
     per = -(-n // procs)
     for p in range(procs):
         count = min(per, n - p * per)
         if count <= 0:
             break
-        out.append(spawn("clients", "--targets", targets, "--token", token, "--symbols", ",".join(symbols),
-                         "--count", str(count), "--first", str(p * per), log=logdir / "stream_clients.log"))
+        out.append(
+            spawn(
+                "clients",
+                "--targets",
+                targets,
+                "--token",
+                token,
+                "--symbols",
+                ",".join(symbols),
+                "--count",
+                str(count),
+                "--first",
+                str(p * per),
+                log=logdir / "stream_clients.log",
+            )
+        )
     started = time.monotonic()
     ready = failed = 0
     for proc in out:
         answer = read_json(proc, 180)
         ready += answer["ready"]
         failed += answer["failed"]
-    print(f"  {ready} clients connected and subscribed ({failed} failed) in {time.monotonic() - started:.1f} s",
-          flush=True)
+    print(
+        f"  {ready} clients connected and subscribed ({failed} failed) in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
     return out
 
 
-def scenario(name: str, n: int, targets: str, token: str, symbols: list[str], args, logdir: Path,
-             server_pids: list[int]) -> dict:
+def scenario(
+    name: str, n: int, targets: str, token: str, symbols: list[str], args, logdir: Path, server_pids: list[int]
+) -> dict:
     print(f"{name}: N={n}", flush=True)
     clients = run_clients(n, targets, token, symbols, 1 if n < 1000 else 2, logdir)
-    gen = spawn("generator", "--redis", args.redis_url, "--symbols", ",".join(symbols), "--rate", str(args.rate),
-                "--burst-ms", str(args.burst_ms),
-                "--duration", str(args.warmup + args.duration + 1), log=logdir / "stream_generator.log")
+    gen = spawn(
+        "generator",
+        "--redis",
+        args.redis_url,
+        "--symbols",
+        ",".join(symbols),
+        "--rate",
+        str(args.rate),
+        "--burst-ms",
+        str(args.burst_ms),
+        "--duration",
+        str(args.warmup + args.duration + 1),
+        log=logdir / "stream_generator.log",
+    )
     time.sleep(args.warmup)
     cpu0 = sum(api_cpu(p) for p in server_pids)
     client_cpu0 = sum(api_cpu(c.pid) for c in clients)
@@ -429,8 +485,16 @@ def scenario(name: str, n: int, targets: str, token: str, symbols: list[str], ar
     cpu1 = sum(api_cpu(p) for p in server_pids)
     client_cpu1 = sum(api_cpu(c.pid) for c in clients)
     hist: dict[int, int] = {}
-    result = {"name": name, "clients": n, "max_ms": 0.0, "dropped": 0, "gaps": 0, "closed_slow": 0,
-              "closed_other": 0, "ticks": 0}
+    result = {
+        "name": name,
+        "clients": n,
+        "max_ms": 0.0,
+        "dropped": 0,
+        "gaps": 0,
+        "closed_slow": 0,
+        "closed_other": 0,
+        "ticks": 0,
+    }
     for c in clients:
         r = read_json(c, 60)
         for b, count in r["hist"].items():
@@ -448,11 +512,13 @@ def scenario(name: str, n: int, targets: str, token: str, symbols: list[str], ar
     result["client_cpu_pct"] = (client_cpu1 - client_cpu0) / args.duration * 100
     result["offered_per_s"] = n * 10 / len(symbols) * args.rate
     result["loadavg"] = load0
-    print(f"  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  max {result['max_ms']:.1f} ms  "
-          f"{result['msgs_per_s']:,.0f} msgs/s  dropped {result['dropped']}  gaps {result['gaps']}  "
-          f"4408 {result['closed_slow']}  client CPU {result['client_cpu_pct']:.0f} %  load {load0:.1f}"
-          + f"  server CPU {result['api_cpu_pct']:.0f} %",
-          flush=True)
+    print(
+        f"  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  max {result['max_ms']:.1f} ms  "
+        f"{result['msgs_per_s']:,.0f} msgs/s  dropped {result['dropped']}  gaps {result['gaps']}  "
+        f"4408 {result['closed_slow']}  client CPU {result['client_cpu_pct']:.0f} %  load {load0:.1f}"
+        + f"  server CPU {result['api_cpu_pct']:.0f} %",
+        flush=True,
+    )
     time.sleep(2)
     return result
 
@@ -470,16 +536,24 @@ def idle_memory(n: int, targets: str, token: str, symbols: list[str], api_pid: i
     for c in clients:
         read_json(c, 60)
         c.wait(30)
-    result = {"clients": n, "rss_before_mib": before / 2**20, "rss_after_mib": after / 2**20,
-              "per_conn_kib": (after - before) / n / 1024}
-    print(f"  api RSS {result['rss_before_mib']:.0f} MiB → {result['rss_after_mib']:.0f} MiB "
-          f"({result['per_conn_kib']:.1f} KiB per idle connection)", flush=True)
+    result = {
+        "clients": n,
+        "rss_before_mib": before / 2**20,
+        "rss_after_mib": after / 2**20,
+        "per_conn_kib": (after - before) / n / 1024,
+    }
+    print(
+        f"  api RSS {result['rss_before_mib']:.0f} MiB → {result['rss_after_mib']:.0f} MiB "
+        f"({result['per_conn_kib']:.1f} KiB per idle connection)",
+        flush=True,
+    )
     return result
 
 
 def orchestrate(args) -> None:
-    from api import auth, settings as settings_mod
-    from tests import harness
+    from api import auth
+    from core import settings as settings_mod
+    from tests.support import harness
 
     raise_nofile()
     logdir = ROOT / "bench" / "output"
@@ -505,8 +579,9 @@ def orchestrate(args) -> None:
                 await conn.close()
 
         symbols = asyncio.run(first_symbols())
-        env = harness.platform_env(db_url, services.redis_url, LOG_LEVEL="WARNING",
-                                   STREAM_MAX_CONNECTIONS_PER_USER="1000000")
+        env = harness.platform_env(
+            db_url, services.redis_url, LOG_LEVEL="WARNING", STREAM_MAX_CONNECTIONS_PER_USER="1000000"
+        )
         api = harness.ApiServer(env, logdir / "stream_api.log", workers=2)
         config = settings_mod.load(env)
         token = str(auth.issue_tokens(config, 1)["accessToken"])
@@ -519,8 +594,10 @@ def orchestrate(args) -> None:
         base_result = None
         if args.baseline:
             ports = [harness.free_port(), harness.free_port()]
-            baseline = [spawn("baseline", "--port", str(p), "--redis", services.redis_url,
-                              log=logdir / "stream_baseline.log") for p in ports]
+            baseline = [
+                spawn("baseline", "--port", str(p), "--redis", services.redis_url, log=logdir / "stream_baseline.log")
+                for p in ports
+            ]
             for p in ports:
                 deadline = time.monotonic() + 30
                 while time.monotonic() < deadline:
@@ -530,8 +607,16 @@ def orchestrate(args) -> None:
                     except OSError:
                         time.sleep(0.1)
             targets = ",".join(f"127.0.0.1:{p}" for p in ports)
-            base_result = scenario("baseline (1 Redis subscription per client)", args.baseline, targets, token,
-                                   symbols, args, logdir, [p.pid for p in baseline])
+            base_result = scenario(
+                "baseline (1 Redis subscription per client)",
+                args.baseline,
+                targets,
+                token,
+                symbols,
+                args,
+                logdir,
+                [p.pid for p in baseline],
+            )
         report(args, results, idle, base_result)
     finally:
         for proc in baseline:
@@ -549,41 +634,54 @@ def report(args, results: list[dict], idle: dict | None, base: dict | None) -> N
         model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         model = cpu
-    lines = ["", "## streaming", "",
-             f"`{' '.join(['.venv/bin/python', 'bench/stream_bench.py', *sys.argv[1:]])}` — "
-             f"{time.strftime('%Y-%m-%d', time.gmtime())}, {os.cpu_count()} cores ({model}), Python "
-             f"{platform.python_version()}. api: 2 workers; generator, Redis, api and the client processes share "
-             "the same cores, so latency includes CPU contention between them.",
-             "",
-             f"Load: {args.rate:,} ticks/s over 200 symbols (≈ 280-byte tick JSON), each client subscribed to 10 "
-             f"symbols, published in bursts of {args.burst_ms:g} ms; {args.warmup:g} s warm-up, {args.duration:g} s measured. Latency = generator PUBLISH → "
-             "client socket read (wall clock, same host).",
-             "",
-             "| server | clients | msgs/s offered | msgs/s delivered | p50 ms | p99 ms | max ms | dropped | seq gaps "
-             "| 4408 closes | server CPU | client CPU | load avg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "",
+        "## streaming",
+        "",
+        f"`{' '.join(['.venv/bin/python', 'bench/stream_bench.py', *sys.argv[1:]])}` — "
+        f"{time.strftime('%Y-%m-%d', time.gmtime())}, {os.cpu_count()} cores ({model}), Python "
+        f"{platform.python_version()}. api: 2 workers; generator, Redis, api and the client processes share "
+        "the same cores, so latency includes CPU contention between them.",
+        "",
+        f"Load: {args.rate:,} ticks/s over 200 symbols (≈ 280-byte tick JSON), each client subscribed to 10 "
+        f"symbols, published in bursts of {args.burst_ms:g} ms; {args.warmup:g} s warm-up, "
+        f"{args.duration:g} s measured. Latency = generator PUBLISH → "
+        "client socket read (wall clock, same host).",
+        "",
+        "| server | clients | msgs/s offered | msgs/s delivered | p50 ms | p99 ms | max ms | dropped | seq gaps "
+        "| 4408 closes | server CPU | client CPU | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     rows = list(results) + ([base] if base else [])
     for r in rows:
         cpu_text = f"{r['api_cpu_pct']:.0f} %"
-        lines.append(f"| {r['name']} | {r['clients']:,} | {r['offered_per_s']:,.0f} | {r['msgs_per_s']:,.0f} | "
-                     f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['max_ms']:.1f} | {r['dropped']:,} | {r['gaps']:,} | "
-                     f"{r['closed_slow']:,} | {cpu_text} | {r['client_cpu_pct']:.0f} % | {r['loadavg']:.1f} |")
+        lines.append(
+            f"| {r['name']} | {r['clients']:,} | {r['offered_per_s']:,.0f} | {r['msgs_per_s']:,.0f} | "
+            f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['max_ms']:.1f} | {r['dropped']:,} | {r['gaps']:,} | "
+            f"{r['closed_slow']:,} | {cpu_text} | {r['client_cpu_pct']:.0f} % | {r['loadavg']:.1f} |"
+        )
     if base:
         same = next((r for r in results if r["clients"] == base["clients"]), None)
         if same:
             hub_us = same["api_cpu_pct"] / 100 / max(same["msgs_per_s"], 1) * 1e6
             base_us = base["api_cpu_pct"] / 100 / max(base["msgs_per_s"], 1) * 1e6
-            lines += ["", f"At N = {base['clients']}: baseline p99 / hub p99 = "
-                      f"{base['p99_ms'] / same['p99_ms']:.0f}×, baseline p50 / hub p50 = "
-                      f"{base['p50_ms'] / same['p50_ms']:.0f}×; server CPU per delivered message: hub "
-                      f"{hub_us:.1f} µs, baseline {base_us:.1f} µs ({base_us / hub_us:.1f}×). "
-                      f"The baseline delivers {base['msgs_per_s'] / base['offered_per_s'] * 100:.0f} % of the offered "
-                      "messages in the window and falls further behind (its latency grows with the run)."]
+            lines += [
+                "",
+                f"At N = {base['clients']}: baseline p99 / hub p99 = "
+                f"{base['p99_ms'] / same['p99_ms']:.0f}×, baseline p50 / hub p50 = "
+                f"{base['p50_ms'] / same['p50_ms']:.0f}×; server CPU per delivered message: hub "
+                f"{hub_us:.1f} µs, baseline {base_us:.1f} µs ({base_us / hub_us:.1f}×). "
+                f"The baseline delivers {base['msgs_per_s'] / base['offered_per_s'] * 100:.0f} % of the offered "
+                "messages in the window and falls further behind (its latency grows with the run).",
+            ]
     if idle:
-        lines += ["", f"Idle: {idle['clients']:,} authenticated WebSocket clients, each subscribed to 10 symbols, "
-                  f"no ticks: api RSS (main + 2 workers) {idle['rss_before_mib']:.0f} MiB → "
-                  f"{idle['rss_after_mib']:.0f} MiB, **{idle['per_conn_kib']:.1f} KiB per idle connection** "
-                  f"(target: {idle['clients']:,} under 1 GiB)."]
+        lines += [
+            "",
+            f"Idle: {idle['clients']:,} authenticated WebSocket clients, each subscribed to 10 symbols, "
+            f"no ticks: api RSS (main + 2 workers) {idle['rss_before_mib']:.0f} MiB → "
+            f"{idle['rss_after_mib']:.0f} MiB, **{idle['per_conn_kib']:.1f} KiB per idle connection** "
+            f"(target: {idle['clients']:,} under 1 GiB).",
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
@@ -598,8 +696,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=2000, help="ticks per second")
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per client count")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--burst-ms", type=float, default=2.0,
-                        help="the generator publishes the ticks of this many ms together (ingest publishes per frame)")
+    parser.add_argument(
+        "--burst-ms",
+        type=float,
+        default=2.0,
+        help="the generator publishes the ticks of this many ms together (ingest publishes per frame)",
+    )
     parser.add_argument("--idle", type=int, default=10_000, help="idle clients for the memory figure (0: skip)")
     parser.add_argument("--baseline", type=int, default=500, help="clients for the baseline (0: skip)")
     parser.add_argument("--write", action="store_true", help="append the results to bench/RESULTS.md")

@@ -1,4 +1,6 @@
-"""Logging for every process: one JSON object per line, with the service name and request id."""
+"""Logging for every process: one JSON object per line (or text for a terminal), with the service
+name and the request id."""
+
 from __future__ import annotations
 
 import contextvars
@@ -20,8 +22,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,

@@ -1,11 +1,18 @@
-"""Shared client plumbing: errors, retry with exponential back-off, pacing."""
+"""Plumbing shared by the clients of outside services (KIS, DART, Naver, Jina, Gemini): the errors
+they raise, by what a caller can do about them, the pacer, and `with_retries`."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from core.retry import retry
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ServiceError(Exception):
@@ -60,14 +67,12 @@ class Pacer:
             self._next = max(now, self._next) + self.interval
 
 
-async def with_retries(call, *, attempts: int, base_delay: float, what: str):
-    """Run `call()` (a coroutine factory); retry retryable errors with exponential back-off."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return await call()
-        except ServiceError as exc:
-            if not exc.retryable or attempt == attempts:
-                raise
-            delay = base_delay * 2 ** (attempt - 1)
-            log.warning("%s: %s; retry %d/%d in %.1fs", what, exc, attempt, attempts - 1, delay)
-            await asyncio.sleep(delay)
+async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int, base_delay: float, what: str) -> T:
+    """`call()` again with exponential back-off while it raises a retryable `ServiceError`."""
+    return await retry(
+        call,
+        attempts=attempts,
+        base_delay=base_delay,
+        retry_if=lambda exc: isinstance(exc, ServiceError) and exc.retryable,
+        what=what,
+    )

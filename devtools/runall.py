@@ -5,6 +5,7 @@ sql/, loads the bundled KRX snapshot into an empty database, then runs the api, 
 simulator (until KIS keys are configured), ingest, the scheduler and a worker. A child that
 dies is restarted with back-off; Ctrl-C (or SIGTERM) stops everything cleanly.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,14 +20,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs import migrate, snapshot
-from jobs.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from core.retry import Backoff
+from db import migrate, snapshot
+from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 log = logging.getLogger("runall")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_BACKOFF_S = 30.0
 STOP_GRACE_S = 15.0
+HEALTHY_AFTER_S = 60.0  # a child that ran this long restarts after the shortest delay
 
 
 @dataclass
@@ -34,14 +37,15 @@ class Child:
     name: str
     argv: list[str]
     process: subprocess.Popen | None = None
-    restarts: int = 0
+    backoff: Backoff = field(default_factory=lambda: Backoff(1.0, MAX_BACKOFF_S, jitter=False))
     next_start: float = 0.0
     started_at: float = field(default=0.0)
 
     def start(self, env: dict[str, str]) -> None:
         # Own session: Sanic kills its whole process group on shutdown, and Ctrl-C reaches only us.
-        self.process = subprocess.Popen(self.argv, env=env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.argv, env=env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         self.started_at = time.monotonic()
         log.info("started %s (pid %d)", self.name, self.process.pid)
 
@@ -90,7 +94,7 @@ def children_for(env: dict[str, str]) -> list[Child]:
         env["KIS_REST_URL"] = f"http://127.0.0.1:{port}"
         env["KIS_WS_URL"] = f"ws://127.0.0.1:{port}"
         env["KIS_APP_KEYS"] = f"kissim-demo-{secrets.token_hex(8)}:{secrets.token_hex(32)}"
-        children.append(Child("kissim", [python, "-m", "ingest.kissim", "--port", str(port)]))
+        children.append(Child("kissim", [python, "-m", "devtools.kissim", "--port", str(port)]))
     children += [
         Child("ingest", [python, "-m", "ingest"]),
         Child("scheduler", [python, "-m", "jobs", "scheduler"]),
@@ -142,14 +146,14 @@ def stop_children(children: list[Child]) -> None:
 
 
 def main() -> None:
-    from api import logs
+    from core import logs
 
     logs.configure("runall", os.environ.get("LOG_LEVEL", "INFO"), "text")
     data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / ".data"))
     env, servers = prepare_environment(data_dir)
     stop = [False]
 
-    def request_stop(signum, frame) -> None:  # noqa: ARG001
+    def request_stop(signum, frame) -> None:
         stop[0] = True
 
     signal.signal(signal.SIGINT, request_stop)
@@ -167,8 +171,11 @@ def main() -> None:
         for child in children:
             child.start(env)
         if _wait_for_api(f"http://{host}:{port}/api/health", children):
-            print(f"\n  플랫폼이 실행 중입니다 — the platform is running: http://{host}:{port}/\n"
-                  f"  API: http://{host}:{port}/api/health   (Ctrl-C to stop)\n", flush=True)
+            print(
+                f"\n  플랫폼이 실행 중입니다 — the platform is running: http://{host}:{port}/\n"
+                f"  API: http://{host}:{port}/api/health   (Ctrl-C to stop)\n",
+                flush=True,
+            )
         supervise(children, env, stop)
     except migrate.MigrationError as exc:
         log.error("migration failed: %s", exc)
@@ -187,11 +194,12 @@ def supervise(children: list[Child], env: dict[str, str], stop: list[bool]) -> N
             if child.exited() is None:
                 continue
             if child.next_start == 0.0:
-                backoff = 1.0 if now - child.started_at > 60 else min(MAX_BACKOFF_S, 2.0 ** min(child.restarts, 5))
-                child.next_start = now + backoff
-                log.warning("%s exited with %s; restarting in %.0f s", child.name, child.exited(), backoff)
+                if now - child.started_at > HEALTHY_AFTER_S:
+                    child.backoff.reset()
+                delay = child.backoff.next()
+                child.next_start = now + delay
+                log.warning("%s exited with %s; restarting in %.0f s", child.name, child.exited(), delay)
             elif now >= child.next_start:
-                child.restarts += 1
                 child.next_start = 0.0
                 child.start(env)
         time.sleep(0.2)

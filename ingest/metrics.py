@@ -3,6 +3,7 @@
 Shown in `ingest:status` (field `detail`, read by the api's health) and, when
 INGEST_METRICS_PORT is set, as Prometheus metrics on that port.
 """
+
 from __future__ import annotations
 
 import random
@@ -75,8 +76,11 @@ class Metrics:
         summaries = {}
         for name, res in self.summaries.items():
             p50, p99 = res.percentiles((50, 99))
-            summaries[name] = {"p50": round(p50, 3) if p50 is not None else None,
-                               "p99": round(p99, 3) if p99 is not None else None, "count": res.count}
+            summaries[name] = {
+                "p50": round(p50, 3) if p50 is not None else None,
+                "p99": round(p99, 3) if p99 is not None else None,
+                "count": res.count,
+            }
         now = time.time()
         ages = sorted(now - t for t in self.last_tick_at.values())
         return {
@@ -104,10 +108,10 @@ def start_prometheus(metrics: Metrics, port: int) -> None:
                 yield g
             for name, res in list(metrics.summaries.items()):
                 for p in (50, 99):
-                    value = res.percentile(p)
-                    if value is not None:
+                    percentile = res.percentile(p)
+                    if percentile is not None:
                         g = GaugeMetricFamily(f"ingest_{name}_p{p}", f"ingest {name} p{p}")
-                        g.add_metric([], value)
+                        g.add_metric([], percentile)
                         yield g
             now = time.time()
             g = GaugeMetricFamily("ingest_last_tick_age_seconds", "age of the last tick per symbol", labels=["symbol"])

@@ -4,13 +4,14 @@ Batches wait in memory until `batch_max_rows` rows are pending or the oldest is 
 old, then go in one transaction: COPY into a TEMP staging table, then
 `INSERT … ON CONFLICT DO NOTHING` (ticks: a replayed trade never duplicates) or a merging
 `ON CONFLICT (symbol, bucket) DO UPDATE` (bars). While PostgreSQL is away, batches stay queued;
-beyond `buffer_max_rows` the oldest are spilled to files under `<data_dir>/ingest-spool/` and
+beyond `buffer_max_rows` the oldest are spilled to files under `<data_dir>/ingest/spool/` and
 written back, oldest first, once the database answers again. Nothing is dropped.
 
 The writer runs in its own thread with its own event loop, so COPY work never delays the
 frame → PUBLISH path of the main loop; `add` (main thread) and the writer share the queue
 under a lock.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,25 +24,49 @@ from collections import deque
 from pathlib import Path
 
 import asyncpg
+import uvloop
 
-from ingest.engine import BAR_TABLES, merge_copy
+import tickcore
+from core.retry import Backoff
+from core.time import BAR_TABLES
 from ingest.metrics import Metrics
 
 log = logging.getLogger("ingest.store")
 
+# PostgreSQL's binary COPY framing (the rows are tickcore's): a 19-byte header without header
+# extension, the rows, and a -1 int16 trailer.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+COPY_TRAILER = b"\xff\xff"
+
+
+def merge_copy(chunks: list[bytes]) -> bytes:
+    """Several complete binary COPY streams → one (header + all rows + trailer)."""
+    if len(chunks) == 1:
+        return chunks[0]
+    hl = len(COPY_HEADER)
+    return COPY_HEADER + b"".join(c[hl:-2] for c in chunks if len(c) > hl + 2) + COPY_TRAILER
+
+
 TICK_COLUMNS = "time, symbol, price, volume, acc_volume, change, change_rate, side, received_at, source"
-BAR_COLUMNS = ("symbol, bucket, open, high, low, close, volume, amount, trade_count, first_trade_at, "
-               "last_trade_at, source")
+BAR_COLUMNS = (
+    "symbol, bucket, open, high, low, close, volume, amount, trade_count, first_trade_at, last_trade_at, source"
+)
 
 # Bars: a bar written again, or a part of it already merged (a replay), changes nothing; a bar
 # continued after a restart (its trades do not overlap the stored ones; trade times have one-second
 # resolution, so the two parts may touch in one second) is merged into it; anything else replaces it.
-_SAME = ("(EXCLUDED.first_trade_at = t.first_trade_at AND EXCLUDED.last_trade_at = t.last_trade_at "
-         "AND EXCLUDED.volume = t.volume AND EXCLUDED.trade_count = t.trade_count)")
-_KEEP = (f"({_SAME} OR (EXCLUDED.first_trade_at >= t.first_trade_at AND EXCLUDED.last_trade_at <= t.last_trade_at "
-         "AND EXCLUDED.trade_count < t.trade_count AND EXCLUDED.first_trade_at < t.last_trade_at))")
-_PARTS = (f"(t.source = EXCLUDED.source AND NOT {_KEEP} AND (EXCLUDED.first_trade_at >= t.last_trade_at "
-          "OR EXCLUDED.last_trade_at <= t.first_trade_at))")
+_SAME = (
+    "(EXCLUDED.first_trade_at = t.first_trade_at AND EXCLUDED.last_trade_at = t.last_trade_at "
+    "AND EXCLUDED.volume = t.volume AND EXCLUDED.trade_count = t.trade_count)"
+)
+_KEEP = (
+    f"({_SAME} OR (EXCLUDED.first_trade_at >= t.first_trade_at AND EXCLUDED.last_trade_at <= t.last_trade_at "
+    "AND EXCLUDED.trade_count < t.trade_count AND EXCLUDED.first_trade_at < t.last_trade_at))"
+)
+_PARTS = (
+    f"(t.source = EXCLUDED.source AND NOT {_KEEP} AND (EXCLUDED.first_trade_at >= t.last_trade_at "
+    "OR EXCLUDED.last_trade_at <= t.first_trade_at))"
+)
 BAR_UPSERT = f"""
 INSERT INTO {{table}} AS t ({{cols}}) SELECT DISTINCT ON (symbol, bucket) {{cols}} FROM {{stage}}
 ORDER BY symbol, bucket, last_trade_at DESC
@@ -56,9 +81,11 @@ ON CONFLICT (symbol, bucket) DO UPDATE SET
   amount = CASE WHEN {_KEEP} THEN t.amount WHEN {_PARTS} THEN t.amount + EXCLUDED.amount ELSE EXCLUDED.amount END,
   trade_count = CASE WHEN {_KEEP} THEN t.trade_count WHEN {_PARTS} THEN t.trade_count + EXCLUDED.trade_count
                      ELSE EXCLUDED.trade_count END,
-  first_trade_at = CASE WHEN {_KEEP} THEN t.first_trade_at WHEN {_PARTS} THEN LEAST(t.first_trade_at, EXCLUDED.first_trade_at)
+  first_trade_at = CASE WHEN {_KEEP} THEN t.first_trade_at
+                        WHEN {_PARTS} THEN LEAST(t.first_trade_at, EXCLUDED.first_trade_at)
                         ELSE EXCLUDED.first_trade_at END,
-  last_trade_at = CASE WHEN {_KEEP} THEN t.last_trade_at WHEN {_PARTS} THEN GREATEST(t.last_trade_at, EXCLUDED.last_trade_at)
+  last_trade_at = CASE WHEN {_KEEP} THEN t.last_trade_at
+                       WHEN {_PARTS} THEN GREATEST(t.last_trade_at, EXCLUDED.last_trade_at)
                        ELSE EXCLUDED.last_trade_at END,
   source = CASE WHEN {_KEEP} THEN t.source ELSE EXCLUDED.source END
 """
@@ -81,8 +108,16 @@ class Chunk:
 
 
 class PgWriter:
-    def __init__(self, database_url: str, spool_dir: Path, metrics: Metrics, *, batch_max_rows: int,
-                 batch_max_ms: int, buffer_max_rows: int) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        spool_dir: Path,
+        metrics: Metrics,
+        *,
+        batch_max_rows: int,
+        batch_max_ms: int,
+        buffer_max_rows: int,
+    ) -> None:
         self.database_url = database_url
         self.spool_dir = spool_dir
         self.metrics = metrics
@@ -126,11 +161,13 @@ class PgWriter:
             except RuntimeError:  # the writer loop has ended
                 pass
 
-    def add_batch(self, batch) -> None:
-        if batch.tick_rows:
-            self.add("stock_ticks", batch.ticks_copy, batch.tick_rows)
-        for iv, data in batch.bar_copies.items():
-            self.add(BAR_TABLES[iv], data, batch.bar_rows.get(iv, 1))
+    def add_batch(self, batch: tickcore.Batch) -> None:
+        """The ticks and closed bars of one tickcore batch."""
+        if batch.tick_count and batch.ticks_copy:
+            self.add("stock_ticks", batch.ticks_copy, batch.tick_count)
+        counts = batch.bar_counts
+        for interval, data in batch.bar_copies.items():
+            self.add(BAR_TABLES[interval], data, int(counts.get(interval, 1)))
 
     def _spill(self) -> None:
         """(Lock held.) Move the oldest in-memory chunks to disk until memory holds at most half the bound."""
@@ -161,31 +198,26 @@ class PgWriter:
             except ValueError:
                 continue
         if self.queue:
-            log.warning("recovered %d spilled batch(es) (%d rows) from %s", len(self.queue), self.pending_rows,
-                        self.spool_dir)
+            log.warning(
+                "recovered %d spilled batch(es) (%d rows) from %s", len(self.queue), self.pending_rows, self.spool_dir
+            )
 
     # -- the writer thread -----------------------------------------------------------------
     def start(self) -> None:
         self._thread = threading.Thread(target=self._thread_main, name="pg-writer", daemon=True)
         self._thread.start()
 
-    async def stop(self, timeout: float) -> None:
-        """Write what is pending (up to `timeout`); spill the rest so the next start writes it."""
-        self._stop_deadline = time.monotonic() + timeout
+    async def stop(self, within_s: float) -> None:
+        """Write what is pending (for up to `within_s`); spill the rest so the next start writes it."""
+        self._stop_deadline = time.monotonic() + within_s
         self._stopping = True
         self._poke()
-        await asyncio.to_thread(self._done.wait, timeout + 10)
+        await asyncio.to_thread(self._done.wait, within_s + 10)
 
     def _thread_main(self) -> None:
         try:
-            import uvloop
-
-            runner = uvloop.run
-        except ImportError:
-            runner = asyncio.run
-        try:
-            runner(self._main())
-        except Exception:  # noqa: BLE001
+            uvloop.run(self._main())
+        except Exception:
             log.exception("PostgreSQL writer stopped unexpectedly")
         finally:
             self._done.set()
@@ -200,8 +232,9 @@ class PgWriter:
                 if self.queue:
                     self.buffer_max_rows = 0
                     self._spill()
-                    log.warning("PostgreSQL unavailable at shutdown: %d rows spilled to %s", self.pending_rows,
-                                self.spool_dir)
+                    log.warning(
+                        "PostgreSQL unavailable at shutdown: %d rows spilled to %s", self.pending_rows, self.spool_dir
+                    )
             if self.conn is not None:
                 try:
                     await asyncio.wait_for(self.conn.close(), 2)
@@ -209,7 +242,7 @@ class PgWriter:
                     self.conn.terminate()
 
     async def _run(self) -> None:
-        backoff = 0.5
+        backoff = Backoff(0.5, 5.0, jitter=False)
         assert self._wake is not None
         while True:
             if self._stopping and (not self.queue or time.monotonic() > self._stop_deadline):
@@ -219,37 +252,75 @@ class PgWriter:
                 timeout = self.batch_max_s if oldest is None else max(0.0, oldest + self.batch_max_s - time.monotonic())
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 self._wake.clear()
             if not self.queue:
                 continue
             try:
                 await self.write_pending()
-                backoff = 0.5
+                backoff.reset()
             except Exception as exc:  # noqa: BLE001 - any failure: keep the rows, reconnect, try again
                 self.available = False
                 self.metrics.inc("db_errors")
-                log.warning("PostgreSQL write failed (%s); %d rows kept for later", type(exc).__name__,
-                            self.pending_rows)
+                log.warning(
+                    "PostgreSQL write failed (%s); %d rows kept for later", type(exc).__name__, self.pending_rows
+                )
                 if self.conn is not None:
                     self.conn.terminate()
                     self.conn = None
-                await asyncio.sleep(min(backoff, max(0.0, self._stop_deadline - time.monotonic()))
-                                    if self._stopping else backoff)
-                backoff = min(5.0, backoff * 2)
+                delay = backoff.next()
+                await asyncio.sleep(
+                    min(delay, max(0.0, self._stop_deadline - time.monotonic())) if self._stopping else delay
+                )
 
     async def _connect(self) -> asyncpg.Connection:
         conn = await asyncpg.connect(self.database_url, timeout=5, command_timeout=60)
         await conn.execute(f"""
-            CREATE TEMP TABLE IF NOT EXISTS _stage_ticks ({', '.join(
-                c + ' ' + t for c, t in zip(TICK_COLUMNS.split(', '), (
-                    'timestamptz', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'double precision',
-                    'smallint', 'timestamptz', 'text')))}) ON COMMIT DELETE ROWS;
-            CREATE TEMP TABLE IF NOT EXISTS _stage_bars ({', '.join(
-                c + ' ' + t for c, t in zip(BAR_COLUMNS.split(', '), (
-                    'text', 'timestamptz', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint',
-                    'integer', 'timestamptz', 'timestamptz', 'text')))}) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS _stage_ticks ({
+            ", ".join(
+                c + " " + t
+                for c, t in zip(
+                    TICK_COLUMNS.split(", "),
+                    (
+                        "timestamptz",
+                        "text",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "double precision",
+                        "smallint",
+                        "timestamptz",
+                        "text",
+                    ),
+                    strict=False,
+                )
+            )
+        }) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS _stage_bars ({
+            ", ".join(
+                c + " " + t
+                for c, t in zip(
+                    BAR_COLUMNS.split(", "),
+                    (
+                        "text",
+                        "timestamptz",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "bigint",
+                        "integer",
+                        "timestamptz",
+                        "timestamptz",
+                        "text",
+                    ),
+                    strict=False,
+                )
+            )
+        }) ON COMMIT DELETE ROWS;
         """)
         return conn
 
@@ -280,15 +351,20 @@ class PgWriter:
                         # then this batch goes through staging + ON CONFLICT DO NOTHING.
                         try:
                             async with self.conn.transaction():
-                                await self.conn.copy_to_table("stock_ticks", source=io.BytesIO(data), format="binary",
-                                                              columns=TICK_COLUMNS.split(", "))
+                                await self.conn.copy_to_table(
+                                    "stock_ticks",
+                                    source=io.BytesIO(data),
+                                    format="binary",
+                                    columns=TICK_COLUMNS.split(", "),
+                                )
                             continue
                         except asyncpg.UniqueViolationError:
                             self.metrics.inc("copy_conflict_batches")
                         await self.conn.copy_to_table("_stage_ticks", source=io.BytesIO(data), format="binary")
                         await self.conn.execute(
                             f"INSERT INTO stock_ticks ({TICK_COLUMNS}) SELECT {TICK_COLUMNS} FROM _stage_ticks "
-                            "ON CONFLICT DO NOTHING")
+                            "ON CONFLICT DO NOTHING"
+                        )
                         await self.conn.execute("TRUNCATE _stage_ticks")
                     else:
                         await self.conn.copy_to_table("_stage_bars", source=io.BytesIO(data), format="binary")
@@ -303,5 +379,6 @@ class PgWriter:
                         self.memory_rows -= chunk.rows
                     elif chunk.path is not None:
                         chunk.path.unlink(missing_ok=True)
-                    self.metrics.inc("rows_written_" + ("ticks" if chunk.table == "stock_ticks" else "bars"),
-                                     chunk.rows)
+                    self.metrics.inc(
+                        "rows_written_" + ("ticks" if chunk.table == "stock_ticks" else "bars"), chunk.rows
+                    )

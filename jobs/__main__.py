@@ -1,11 +1,12 @@
 """Operator entry point for jobs.
 
-    python -m jobs scheduler          # APScheduler: enqueue periodic jobs (Asia/Seoul cron)
-    python -m jobs worker             # Dramatiq workers on the Redis broker
-    python -m jobs run NAME [--force] # run one job now, in the foreground, with a progress bar
-    python -m jobs list               # jobs, schedules and whether each can run here
-    python -m jobs status             # the collectors' states from Redis
+python -m jobs scheduler          # APScheduler: enqueue periodic jobs (Asia/Seoul cron)
+python -m jobs worker             # Dramatiq workers on the Redis broker
+python -m jobs run NAME [--force] # run one job now, in the foreground, with a progress bar
+python -m jobs list               # jobs, schedules and whether each can run here
+python -m jobs status             # the collectors' states from Redis
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,8 @@ import sys
 
 import orjson
 
-from api import logs, settings as settings_mod
+from core import logs
+from core import settings as settings_mod
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,10 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "status":
         import redis.asyncio as aioredis
 
+        from core.contract import status
+
         async def show() -> dict:
             client = aioredis.Redis.from_url(settings.redis_url)
             try:
-                return await registry.status.read_all(client)
+                return await status.read_collectors(client)
             finally:
                 await client.aclose()
 

@@ -21,25 +21,30 @@ One interface, two analysers, one output schema (`Outlook`):
 
 * `GeminiAnalyzer` (mode 'gemini', jobs/gemini.py) when GEMINI_API_KEY is set: the same figures go
   into the prompt; at most one call per subject per day; any failure falls back to the rule result.
+
+The job that runs them over every subject and stores the results is jobs/outlooks.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
-
-import orjson
 
 log = logging.getLogger(__name__)
 SEOUL = ZoneInfo("Asia/Seoul")
 RULE_MODEL = "rule-based-v1"
 OUTLOOKS = ("긍정적", "다소 긍정적", "중립", "다소 부정적", "부정적")
 
-POSITIVE_WORDS = frozenset("상승 급등 호조 성장 최대 수주 흑자 개선 증가 신고가 반등 호실적 돌파 확대 기대 수혜 강세".split())
-NEGATIVE_WORDS = frozenset("하락 급락 부진 감소 적자 손실 우려 리스크 소송 악화 둔화 제재 리콜 하향 쇼크 약세 위기".split())
+POSITIVE_WORDS = frozenset(
+    "상승 급등 호조 성장 최대 수주 흑자 개선 증가 신고가 반등 호실적 돌파 확대 기대 수혜 강세".split()
+)
+NEGATIVE_WORDS = frozenset(
+    "하락 급락 부진 감소 적자 손실 우려 리스크 소송 악화 둔화 제재 리콜 하향 쇼크 약세 위기".split()
+)
 
 
 @dataclass
@@ -57,10 +62,10 @@ class Outlook:
 
 @dataclass
 class Subject:
-    subject_type: str          # company | industry
+    subject_type: str  # company | industry
     subject_id: int
     name: str
-    figures: dict[str, Any]    # the measured inputs (None where unknown)
+    figures: dict[str, Any]  # the measured inputs (None where unknown)
     benchmark: dict[str, Any]  # what the figures are compared with (industry or market medians)
 
 
@@ -115,9 +120,14 @@ class RuleAnalyzer:
         fy = f.get("fiscal_year")
         g = f.get("revenue_growth")
         if g is not None:
-            out.append(("revenue_growth", _clamp(0.4 * g, -10, 10),
-                        f"FY{fy} 매출 {_won(f.get('revenue'))}, 전년 대비 {_pct(g)} 성장",
-                        f"FY{fy} 매출 {_won(f.get('revenue'))}, 전년 대비 {_pct(g)} 감소"))
+            out.append(
+                (
+                    "revenue_growth",
+                    _clamp(0.4 * g, -10, 10),
+                    f"FY{fy} 매출 {_won(f.get('revenue'))}, 전년 대비 {_pct(g)} 성장",
+                    f"FY{fy} 매출 {_won(f.get('revenue'))}, 전년 대비 {_pct(g)} 감소",
+                )
+            )
         op, op_prev = f.get("operating_profit"), f.get("operating_profit_prev")
         if op is not None and op_prev is not None:
             if op > 0 and op_prev <= 0:
@@ -128,41 +138,85 @@ class RuleAnalyzer:
                 pts = -6.0
             else:
                 pts = _clamp(0.05 * ((op - op_prev) / op_prev * 100.0), -6, 6)
-            state = ("흑자 전환" if op > 0 >= op_prev else "적자 전환" if op <= 0 < op_prev
-                     else "적자 지속" if op <= 0 else f"전년 대비 {_pct((op - op_prev) / op_prev * 100.0)}")
-            out.append(("operating_profit_trend", pts,
-                        f"FY{fy} 영업이익 {_won(op)} ({state})", f"FY{fy} 영업이익 {_won(op)} ({state})"))
+            state = (
+                "흑자 전환"
+                if op > 0 >= op_prev
+                else "적자 전환"
+                if op <= 0 < op_prev
+                else "적자 지속"
+                if op <= 0
+                else f"전년 대비 {_pct((op - op_prev) / op_prev * 100.0)}"
+            )
+            out.append(
+                (
+                    "operating_profit_trend",
+                    pts,
+                    f"FY{fy} 영업이익 {_won(op)} ({state})",
+                    f"FY{fy} 영업이익 {_won(op)} ({state})",
+                )
+            )
         m, bm = f.get("operating_margin"), b.get("operating_margin")
         if m is not None and bm is not None:
-            out.append(("margin_vs_benchmark", _clamp(0.5 * (m - bm), -8, 8),
-                        f"영업이익률 {m:.1f}%로 {b['label']} 중앙값 {bm:.1f}%보다 높음",
-                        f"영업이익률 {m:.1f}%로 {b['label']} 중앙값 {bm:.1f}%보다 낮음"))
+            out.append(
+                (
+                    "margin_vs_benchmark",
+                    _clamp(0.5 * (m - bm), -8, 8),
+                    f"영업이익률 {m:.1f}%로 {b['label']} 중앙값 {bm:.1f}%보다 높음",
+                    f"영업이익률 {m:.1f}%로 {b['label']} 중앙값 {bm:.1f}%보다 낮음",
+                )
+            )
         per, bper = f.get("per"), b.get("per")
         if f.get("net_income") is not None and f["net_income"] <= 0:
             out.append(("valuation", -5.0, "", f"FY{fy} 순손실 {_won(f['net_income'])}로 PER 산정 불가 (적자)"))
         elif per is not None and bper:
-            out.append(("valuation", _clamp(8 * (1 - per / bper), -8, 8),
-                        f"PER {per:.1f}배로 {b['label']} 중앙값 {bper:.1f}배 대비 저평가",
-                        f"PER {per:.1f}배로 {b['label']} 중앙값 {bper:.1f}배 대비 고평가"))
+            out.append(
+                (
+                    "valuation",
+                    _clamp(8 * (1 - per / bper), -8, 8),
+                    f"PER {per:.1f}배로 {b['label']} 중앙값 {bper:.1f}배 대비 저평가",
+                    f"PER {per:.1f}배로 {b['label']} 중앙값 {bper:.1f}배 대비 고평가",
+                )
+            )
         rg = f.get("recent_growth")
         if rg is not None:
-            out.append(("recent_growth", _clamp(0.2 * rg, -6, 6),
-                        f"{f.get('recent_period')} 누적 매출 전년 동기 대비 {_pct(rg)}",
-                        f"{f.get('recent_period')} 누적 매출 전년 동기 대비 {_pct(rg)}"))
+            out.append(
+                (
+                    "recent_growth",
+                    _clamp(0.2 * rg, -6, 6),
+                    f"{f.get('recent_period')} 누적 매출 전년 동기 대비 {_pct(rg)}",
+                    f"{f.get('recent_period')} 누적 매출 전년 동기 대비 {_pct(rg)}",
+                )
+            )
         r3 = f.get("return_3m")
         if r3 is not None:
-            out.append(("momentum_3m", _clamp(0.25 * r3, -7, 7),
-                        f"최근 3개월 주가 {_pct(r3)} (기준일 {f.get('price_date')})",
-                        f"최근 3개월 주가 {_pct(r3)} (기준일 {f.get('price_date')})"))
+            out.append(
+                (
+                    "momentum_3m",
+                    _clamp(0.25 * r3, -7, 7),
+                    f"최근 3개월 주가 {_pct(r3)} (기준일 {f.get('price_date')})",
+                    f"최근 3개월 주가 {_pct(r3)} (기준일 {f.get('price_date')})",
+                )
+            )
         r12 = f.get("return_12m")
         if r12 is not None:
-            out.append(("momentum_12m", _clamp(0.08 * r12, -6, 6),
-                        f"최근 12개월 주가 {_pct(r12)}", f"최근 12개월 주가 {_pct(r12)}"))
+            out.append(
+                (
+                    "momentum_12m",
+                    _clamp(0.08 * r12, -6, 6),
+                    f"최근 12개월 주가 {_pct(r12)}",
+                    f"최근 12개월 주가 {_pct(r12)}",
+                )
+            )
         pos, neg = f.get("news_positive") or 0, f.get("news_negative") or 0
         if pos or neg:
-            out.append(("news_tone", _clamp(0.5 * (pos - neg), -5, 5),
-                        f"최근 30일 뉴스 긍정 키워드 {pos}회 · 부정 키워드 {neg}회",
-                        f"최근 30일 뉴스 부정 키워드 {neg}회 · 긍정 키워드 {pos}회"))
+            out.append(
+                (
+                    "news_tone",
+                    _clamp(0.5 * (pos - neg), -5, 5),
+                    f"최근 30일 뉴스 긍정 키워드 {pos}회 · 부정 키워드 {neg}회",
+                    f"최근 30일 뉴스 부정 키워드 {neg}회 · 긍정 키워드 {pos}회",
+                )
+            )
         return out
 
     async def analyse(self, s: Subject) -> Outlook:
@@ -176,21 +230,27 @@ class RuleAnalyzer:
         drivers = [d for _, p, d, _ in sorted(factors, key=lambda x: -x[1]) if p > 0.5 and d][:5]
         risks = [r for _, p, _, r in sorted(factors, key=lambda x: x[1]) if p < -0.5 and r][:5]
         f = s.figures
-        for pad in (f"시가총액 {_won(f.get('market_cap'))} 규모" if f.get("market_cap") else None,
-                    f"FY{f.get('fiscal_year')} 매출 {_won(f.get('revenue'))} 기반 사업" if f.get("revenue") else None,
-                    "주가 하락으로 시장 기대치가 낮아져 있음 (부정 요인의 선반영 가능성)"
-                    if (f.get("return_12m") or 0) < 0 else None,
-                    f"{s.benchmark.get('label', '비교군')} 대비 특이 요인 없음 (중립 요인)",
-                    "업황 회복 시 실적 개선 여지 (일반 요인)",
-                    "새 공시·뉴스가 수집되면 다시 평가됨 (정보 부족)"):
+        for pad in (
+            f"시가총액 {_won(f.get('market_cap'))} 규모" if f.get("market_cap") else None,
+            f"FY{f.get('fiscal_year')} 매출 {_won(f.get('revenue'))} 기반 사업" if f.get("revenue") else None,
+            "주가 하락으로 시장 기대치가 낮아져 있음 (부정 요인의 선반영 가능성)"
+            if (f.get("return_12m") or 0) < 0
+            else None,
+            f"{s.benchmark.get('label', '비교군')} 대비 특이 요인 없음 (중립 요인)",
+            "업황 회복 시 실적 개선 여지 (일반 요인)",
+            "새 공시·뉴스가 수집되면 다시 평가됨 (정보 부족)",
+        ):
             if len(drivers) >= 3:
                 break
             if pad and pad not in drivers:
                 drivers.append(pad)
-        for pad in ("규칙 기반 분석: 경영·규제·신사업 등 정성 요인은 반영되지 않음",
-                    "거시 경기·금리·환율 변화에 따른 업황 변동성",
-                    f"재무 데이터 기준 시점(FY{f.get('fiscal_year')}) 이후의 변화는 반영되지 않음"
-                    if f.get("fiscal_year") else "분석에 사용할 재무 데이터가 부족함"):
+        for pad in (
+            "규칙 기반 분석: 경영·규제·신사업 등 정성 요인은 반영되지 않음",
+            "거시 경기·금리·환율 변화에 따른 업황 변동성",
+            f"재무 데이터 기준 시점(FY{f.get('fiscal_year')}) 이후의 변화는 반영되지 않음"
+            if f.get("fiscal_year")
+            else "분석에 사용할 재무 데이터가 부족함",
+        ):
             if len(risks) >= 3:
                 break
             if pad not in risks:
@@ -204,7 +264,9 @@ class RuleAnalyzer:
             parts.append(f"PER {f['per']:.1f}배")
         if f.get("return_3m") is not None:
             parts.append(f"3개월 주가 {_pct(f['return_3m'])}")
-        summary = parts[0] + (" " + ", ".join(parts[1:]) + "." if len(parts) > 1 else " 사용할 수 있는 지표가 적어 중립으로 평가했습니다.")
+        summary = parts[0] + (
+            " " + ", ".join(parts[1:]) + "." if len(parts) > 1 else " 사용할 수 있는 지표가 적어 중립으로 평가했습니다."
+        )
         inputs = {"figures": f, "benchmark": s.benchmark, "points": points, "base": 50}
         return Outlook(score, label, summary, drivers, risks, self.mode, self.model, inputs)
 
@@ -237,9 +299,9 @@ FROM news_keywords WHERE day > $1::date - 30 GROUP BY subject_type, subject_id, 
 """
 
 
-def _median(values: list[float]) -> float | None:
-    values = [v for v in values if v is not None]
-    return round(statistics.median(values), 2) if values else None
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
 
 
 def _tone(rows: list, subject_type: str) -> dict[int, tuple[int, int]]:
@@ -273,8 +335,12 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
         if years:
             y = years[-1]
             cur, prev = rows[(y, "FY")], rows.get((y - 1, "FY"))
-            f.update(fiscal_year=y, revenue=cur["revenue"], operating_profit=cur["operating_profit"],
-                     net_income=cur["net_income"])
+            f.update(
+                fiscal_year=y,
+                revenue=cur["revenue"],
+                operating_profit=cur["operating_profit"],
+                net_income=cur["net_income"],
+            )
             if cur["revenue"] and cur["operating_profit"] is not None and cur["revenue"] > 0:
                 f["operating_margin"] = round(cur["operating_profit"] / cur["revenue"] * 100, 2)
             if prev is not None:
@@ -284,8 +350,9 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
                 f["revenue_growth"] = None if g is None else round(g, 2)
             nine = rows.get((y + 1, "9M"))
             quarters = [rows.get((y, q)) for q in ("Q1", "Q2", "Q3")]
-            if nine is not None and all(q is not None and q["revenue"] is not None for q in quarters):
-                g = _growth(nine["revenue"], sum(q["revenue"] for q in quarters))
+            known = [q for q in quarters if q is not None and q["revenue"] is not None]
+            if nine is not None and len(known) == len(quarters):
+                g = _growth(nine["revenue"], sum(q["revenue"] for q in known))
                 if g is not None:
                     f["recent_growth"], f["recent_period"] = round(g, 2), f"{y + 1}년 3분기"
         p = prices.get(c["symbol"])
@@ -310,8 +377,11 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
     for c in companies:
         if c["industry_id"] is not None:
             by_industry.setdefault(c["industry_id"], []).append(c["id"])
-    market = {"label": "시장", "operating_margin": _median([f.get("operating_margin") for f in figures.values()]),
-              "per": _median([f.get("per") for f in figures.values()])}
+    market = {
+        "label": "시장",
+        "operating_margin": _median([f.get("operating_margin") for f in figures.values()]),
+        "per": _median([f.get("per") for f in figures.values()]),
+    }
     industry_bench: dict[int, dict[str, Any]] = {}
     for iid, ids in by_industry.items():
         margins = [figures[i].get("operating_margin") for i in ids]
@@ -322,8 +392,10 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
             "operating_margin": _median(margins) if enough else market["operating_margin"],
             "per": (_median(pers) if sum(p is not None for p in pers) >= 3 else market["per"]),
         }
-    company_subjects = [Subject("company", c["id"], c["name"], figures[c["id"]],
-                                industry_bench.get(c["industry_id"], market)) for c in companies]
+    company_subjects = [
+        Subject("company", c["id"], c["name"], figures[c["id"]], industry_bench.get(c["industry_id"], market))
+        for c in companies
+    ]
 
     names = {c["industry_id"]: c["industry_name"] for c in companies if c["industry_id"] is not None}
     industry_subjects = []
@@ -335,11 +407,15 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
         if both:
             rev, rev_prev = sum(f["revenue"] for f in both), sum(f["revenue_prev"] for f in both)
             agg.update(revenue=rev, revenue_growth=None if rev_prev <= 0 else round((rev / rev_prev - 1) * 100, 2))
-            ops = [f for f in both if f.get("operating_profit") is not None and f.get("operating_profit_prev") is not None]
+            ops = [
+                f for f in both if f.get("operating_profit") is not None and f.get("operating_profit_prev") is not None
+            ]
             if ops:
                 agg["operating_profit"] = sum(f["operating_profit"] for f in ops)
                 agg["operating_profit_prev"] = sum(f["operating_profit_prev"] for f in ops)
-                agg["operating_margin"] = round(agg["operating_profit"] / max(1, sum(f["revenue"] for f in ops)) * 100, 2)
+                agg["operating_margin"] = round(
+                    agg["operating_profit"] / max(1, sum(f["revenue"] for f in ops)) * 100, 2
+                )
         agg["per"] = industry_bench[iid]["per"] if industry_bench[iid]["label"] == "업종" else None
         agg["return_3m"] = _median([f.get("return_3m") for f in fs])
         agg["return_12m"] = _median([f.get("return_12m") for f in fs])
@@ -354,90 +430,3 @@ async def load_subjects(conn, today: dt.date) -> tuple[list[Subject], list[Subje
 
 
 # --------------------------------------------------------------------------- the job
-
-_UPSERT = """
-INSERT INTO analyses (subject_type, subject_id, as_of_date, mode, model, growth_score, outlook, summary,
-                      drivers, risks, inputs, usage, generated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb, now())
-ON CONFLICT (subject_type, subject_id, as_of_date) DO UPDATE SET
-    mode = EXCLUDED.mode, model = EXCLUDED.model, growth_score = EXCLUDED.growth_score,
-    outlook = EXCLUDED.outlook, summary = EXCLUDED.summary, drivers = EXCLUDED.drivers,
-    risks = EXCLUDED.risks, inputs = EXCLUDED.inputs, usage = EXCLUDED.usage, generated_at = now()
-WHERE analyses.mode = 'rule' OR $13
-"""
-
-
-GEMINI_CALLS_PER_RUN = 300  # the largest subjects get Gemini; the rest the rule result
-
-
-async def _headlines(conn, s: Subject) -> list[str]:
-    table, column = ("news_companies", "company_id") if s.subject_type == "company" else ("news_industries", "industry_id")
-    rows = await conn.fetch(f"""SELECT n.title FROM news n JOIN {table} l ON l.news_id = n.id
-        WHERE l.{column} = $1 ORDER BY n.published_at DESC NULLS LAST LIMIT 10""", s.subject_id)
-    return [r["title"] for r in rows]
-
-
-def _json(value: Any) -> str:
-    return orjson.dumps(value, default=str).decode()
-
-
-def today_seoul() -> dt.date:
-    return dt.datetime.now(SEOUL).date()
-
-
-async def run(ctx) -> dict:
-    """Analyse every company and industry for today (Asia/Seoul)."""
-    force = bool(ctx.options.get("force"))
-    limit = ctx.options.get("limit")
-    today = ctx.options.get("as_of") or today_seoul()
-    rule = RuleAnalyzer()
-    gemini = None
-    if ctx.settings.gemini_api_key:
-        from jobs.gemini import GeminiAnalyzer
-
-        gemini = GeminiAnalyzer(ctx.settings, fallback=rule)
-    async with ctx.db.acquire() as conn:
-        companies, industries = await load_subjects(conn, today)
-        done_gemini = {(r["subject_type"], r["subject_id"]) for r in await conn.fetch(
-            "SELECT subject_type, subject_id FROM analyses WHERE as_of_date = $1 AND mode = 'gemini'", today)}
-    subjects = industries + sorted(companies, key=lambda s: -(s.figures.get("market_cap") or 0))
-    if limit:
-        subjects = subjects[:limit]
-    counts = {"rule": 0, "gemini": 0, "kept": 0}
-    gemini_calls, gemini_limit = 0, int(ctx.options.get("gemini_limit") or GEMINI_CALLS_PER_RUN)
-    rows = []
-    for s in ctx.progress(subjects, desc="analysis"):
-        if (s.subject_type, s.subject_id) in done_gemini and not force:
-            counts["kept"] += 1
-            continue
-        analyzer = rule
-        if gemini is not None and gemini_calls < gemini_limit:
-            attempted_key = f"analysis:gemini:{today.isoformat()}"
-            member = f"{s.subject_type}:{s.subject_id}"
-            if force or await ctx.redis.sadd(attempted_key, member):  # at most one call per subject per day
-                await ctx.redis.expire(attempted_key, 3 * 86400)
-                async with ctx.db.acquire() as conn:
-                    s.figures["headlines"] = await _headlines(conn, s)
-                analyzer = gemini
-                gemini_calls += 1
-        result = await analyzer.analyse(s)
-        counts[result.mode] += 1
-        rows.append((s.subject_type, s.subject_id, today, result.mode, result.model, result.growth_score,
-                     result.outlook, result.summary, _json(result.drivers), _json(result.risks),
-                     _json(result.inputs), None if result.usage is None else _json(result.usage), force))
-        s.figures.pop("headlines", None)
-        if len(rows) >= 500:
-            async with ctx.db.acquire() as conn:
-                await conn.executemany(_UPSERT, rows)
-            rows.clear()
-    if rows:
-        async with ctx.db.acquire() as conn:
-            await conn.executemany(_UPSERT, rows)
-    return {"companies": len(companies), "industries": len(industries), "asOfDate": today.isoformat(), **counts}
-
-
-def to_api(outlook: Outlook) -> dict[str, Any]:
-    """The api's response shape for one analysis (camelCase)."""
-    d = asdict(outlook)
-    return {"growthScore": d["growth_score"], "outlook": d["outlook"], "summary": d["summary"],
-            "drivers": d["drivers"], "risks": d["risks"], "model": d["model"], "mode": d["mode"]}

@@ -1,16 +1,18 @@
 """What every job gets: settings, a PostgreSQL pool, a Redis client, and a progress factory."""
+
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
 from tqdm import tqdm
 
-from api.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +27,15 @@ class JobContext:
 
     def progress(self, iterable: Iterable | None = None, *, total: int | None = None, desc: str = "") -> tqdm:
         """A tqdm bar on the operator's terminal (`python -m jobs run`), silent in the worker."""
-        return tqdm(iterable, total=total, desc=desc, disable=not self.show_progress, unit="item",
-                    dynamic_ncols=True, leave=True)
+        return tqdm(
+            iterable,
+            total=total,
+            desc=desc,
+            disable=not self.show_progress,
+            unit="item",
+            dynamic_ncols=True,
+            leave=True,
+        )
 
 
 @contextlib.asynccontextmanager

@@ -4,6 +4,7 @@ Idempotent (upserts by natural key) and resumable: the financials run remembers 
 (company, year, report) it has fetched, so a run stopped by the daily limit (`020`) continues
 where it stopped the next night.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from jobs.clients.common import AuthError, RateLimited, ServiceError
+from core.services import AuthError, RateLimited, ServiceError
 from jobs.clients.dart import REPORT_CODES, VIEWER_URL, DartClient, key_accounts
 
 log = logging.getLogger(__name__)
@@ -24,21 +25,36 @@ _REPORT_TYPES = (("사업보고서", "사업보고서"), ("반기보고서", "�
 
 def _client(ctx, session) -> DartClient:
     o = ctx.options
-    return DartClient(session, ctx.settings.dart_api_url, ctx.settings.dart_api_key,
-                      retry_delay=float(o.get("retry_delay", 2.0)), interval=float(o.get("interval", 0.1)))
+    return DartClient(
+        session,
+        ctx.settings.collectors.dart_api_url,
+        ctx.settings.collectors.dart_api_key,
+        retry_delay=float(o.get("retry_delay", 2.0)),
+        interval=float(o.get("interval", 0.1)),
+    )
 
 
 async def sync_corp_codes(ctx) -> dict:
     async with aiohttp.ClientSession() as session:
         codes = await _client(ctx, session).corp_codes()
-    rows = [(c.corp_code, c.corp_name, c.stock_code or None,
-             dt.datetime.strptime(c.modify_date, "%Y%m%d").date() if re.fullmatch(r"\d{8}", c.modify_date) else None)
-            for c in codes if re.fullmatch(r"\d{8}", c.corp_code)]
+    rows = [
+        (
+            c.corp_code,
+            c.corp_name,
+            c.stock_code or None,
+            dt.datetime.strptime(c.modify_date, "%Y%m%d").date() if re.fullmatch(r"\d{8}", c.modify_date) else None,
+        )
+        for c in codes
+        if re.fullmatch(r"\d{8}", c.corp_code)
+    ]
     async with ctx.db.acquire() as conn:
-        await conn.executemany("""
+        await conn.executemany(
+            """
             INSERT INTO dart_corp_codes (corp_code, corp_name, stock_code, modify_date) VALUES ($1, $2, $3, $4)
             ON CONFLICT (corp_code) DO UPDATE SET corp_name = EXCLUDED.corp_name, stock_code = EXCLUDED.stock_code,
-                modify_date = EXCLUDED.modify_date, updated_at = now()""", rows)
+                modify_date = EXCLUDED.modify_date, updated_at = now()""",
+            rows,
+        )
         matched = await conn.fetchval("""SELECT count(*) FROM companies c
             JOIN dart_corp_codes d ON d.stock_code = c.symbol""")
     return {"corp_codes": len(rows), "matched_companies": matched}
@@ -87,8 +103,19 @@ def financial_rows(company_id: int, year: int, reprt_code: str, accounts: dict) 
         figures.append(("9M", accounts["cumulative"]))
     for p, f in figures:
         month, day = _PERIOD_END[p]
-        rows.append((company_id, year, p, dt.date(year, month, day), accounts["fs_basis"], accounts["currency"],
-                     f.get("revenue"), f.get("operating_profit"), f.get("net_income")))
+        rows.append(
+            (
+                company_id,
+                year,
+                p,
+                dt.date(year, month, day),
+                accounts["fs_basis"],
+                accounts["currency"],
+                f.get("revenue"),
+                f.get("operating_profit"),
+                f.get("net_income"),
+            )
+        )
     return rows
 
 
@@ -140,8 +167,9 @@ async def sync_filings(ctx) -> dict:
     async with ctx.db.acquire() as conn:
         symbols = {r["symbol"]: r["id"] for r in await conn.fetch("SELECT id, symbol FROM companies")}
     async with aiohttp.ClientSession() as session:
-        rows = await _client(ctx, session).filings(bgn_de=(today - dt.timedelta(days=days)).strftime("%Y%m%d"),
-                                                   end_de=today.strftime("%Y%m%d"), pblntf_ty="A")
+        rows = await _client(ctx, session).filings(
+            bgn_de=(today - dt.timedelta(days=days)).strftime("%Y%m%d"), end_de=today.strftime("%Y%m%d"), pblntf_ty="A"
+        )
     records = []
     for r in rows:
         name = (r.get("report_nm") or "").strip()
@@ -149,14 +177,26 @@ async def sync_filings(ctx) -> dict:
         company_id = symbols.get((r.get("stock_code") or "").strip())
         if kind is None or company_id is None or not re.fullmatch(r"\d{14}", r.get("rcept_no", "")):
             continue
-        records.append((company_id, r["rcept_no"], name, kind, (r.get("flr_nm") or "").strip() or None,
-                        dt.datetime.strptime(r["rcept_dt"], "%Y%m%d").date(), VIEWER_URL.format(r["rcept_no"])))
+        records.append(
+            (
+                company_id,
+                r["rcept_no"],
+                name,
+                kind,
+                (r.get("flr_nm") or "").strip() or None,
+                dt.datetime.strptime(r["rcept_dt"], "%Y%m%d").date(),
+                VIEWER_URL.format(r["rcept_no"]),
+            )
+        )
     async with ctx.db.acquire() as conn:
-        await conn.executemany("""
+        await conn.executemany(
+            """
             INSERT INTO filings (company_id, rcept_no, report_name, report_type, filer_name, filed_at, url)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (rcept_no) DO UPDATE SET report_name = EXCLUDED.report_name,
-                report_type = EXCLUDED.report_type, filer_name = EXCLUDED.filer_name""", records)
+                report_type = EXCLUDED.report_type, filer_name = EXCLUDED.filer_name""",
+            records,
+        )
     await _record_source(ctx, "dart.filings")
     return {"listed": len(rows), "written": len(records)}
 
@@ -165,8 +205,11 @@ async def _record_source(ctx, name: str) -> None:
     table, column = ("financials", "period_end") if name == "dart.financials" else ("filings", "filed_at")
     where = "WHERE source = 'dart'" if table == "financials" else ""
     async with ctx.db.acquire() as conn:
-        await conn.execute(f"""
+        await conn.execute(
+            f"""
             INSERT INTO data_sources (name, as_of, row_count, loaded_at)
             SELECT $1, max({column}), count(*), now() FROM {table} {where}
             ON CONFLICT (name) DO UPDATE SET as_of = EXCLUDED.as_of, row_count = EXCLUDED.row_count,
-                loaded_at = now()""", name)
+                loaded_at = now()""",
+            name,
+        )

@@ -6,6 +6,7 @@ subject's own name (and the parts of it). A keyword counts once per article (the
 articles that mention it), on the article's publication day in Asia/Seoul. The job recounts
 the last `WINDOW_DAYS` days, so a rerun gives the same table; the api sums over 1/7/30 days.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +14,7 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Set
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
@@ -20,13 +22,15 @@ SEOUL = ZoneInfo("Asia/Seoul")
 WINDOW_DAYS = 31
 KEEP_TAGS = {"NNG", "NNP", "SL"}
 
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 기자 뉴스 속보 단독 종합 사진 제공 무단 전재 배포 금지 재배포 저작권 연합뉴스 뉴시스 뉴스1 머니투데이 이데일리
 오늘 어제 내일 이번 지난 올해 내년 작년 전년 최근 당시 현재 이후 이전 오전 오후 시간 기간 분기 연간 하반기 상반기
 관련 경우 때문 대비 이상 이하 가운데 정도 수준 대상 부분 내용 방침 계획 예정 진행 통해 위해 대한 가지
 기업 회사 업체 시장 업계 증권가 투자자 주식 종목 국내 해외 글로벌 한국 국내외 그룹 산업 분야 기준 규모 전망 분석 평가
 억원 조원 만원 달러 퍼센트 포인트 전체 일부 전날 당일 이날 지난해 다음 처음 하나 여러
-""".split())
+""".split()
+)
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&.-]+$")
 
 
@@ -46,7 +50,7 @@ def own_name_parts(name: str) -> set[str]:
     return {p.lower() for p in parts if p}
 
 
-def extract(text: str, exclude: set[str] = frozenset()) -> list[str]:
+def extract(text: str, exclude: Set[str] = frozenset()) -> list[str]:
     """The keywords of one text, in order of appearance, each once."""
     seen: dict[str, None] = {}
     for token in _kiwi().tokenize(text or ""):
@@ -104,6 +108,7 @@ async def count(ctx) -> dict:
         async with conn.transaction():
             await conn.execute("DELETE FROM news_keywords WHERE day >= $1", first_day)
             if rows:
-                await conn.copy_records_to_table("news_keywords", records=rows,
-                                                 columns=["subject_type", "subject_id", "day", "keyword", "count"])
+                await conn.copy_records_to_table(
+                    "news_keywords", records=rows, columns=["subject_type", "subject_id", "day", "keyword", "count"]
+                )
     return {"articles": len(articles), "rows": len(rows), "since": first_day.isoformat()}

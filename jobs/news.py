@@ -16,6 +16,7 @@ rest and the industries, `NEWS_QUERIES_PER_RUN` a run — 150 × 6/h × 14 h sta
 A crash between 2 and 3 leaves the items in `news:processing`, and the next flush writes them;
 a crash between 3 and 4 makes the next flush write them again, which the URL key absorbs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,14 +26,13 @@ from typing import Any
 import aiohttp
 import orjson
 
-from jobs.clients.common import AuthError, QuotaExceeded, ServiceError
+from core.contract import keys
+from core.services import AuthError, QuotaExceeded, ServiceError
 from jobs.clients.naver import NaverNewsClient, NewsItem
+from search import index as search_index
 
 log = logging.getLogger(__name__)
 
-BUFFER_KEY = "news:buffer"
-PROCESSING_KEY = "news:processing"
-CURSOR_KEY = "news:cursor"
 QUERIES_PER_RUN = 150
 TOP_EVERY_RUN = 30
 FLUSH_BATCH = 500
@@ -64,13 +64,15 @@ async def collect(ctx) -> dict:
     per_run = int(ctx.options.get("limit") or QUERIES_PER_RUN)
     async with ctx.db.acquire() as conn:
         top, rest = await _subjects(conn)
-    cursor = int(await ctx.redis.get(CURSOR_KEY) or 0) % max(1, len(rest))
+    cursor = int(await ctx.redis.get(keys.NEWS_CURSOR) or 0) % max(1, len(rest))
     take = max(0, per_run - len(top))
-    chosen = (top + rest[cursor:cursor + take] + rest[:max(0, cursor + take - len(rest))])[:per_run]
-    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=int(ctx.options.get("days") or 7))
+    chosen = (top + rest[cursor : cursor + take] + rest[: max(0, cursor + take - len(rest))])[:per_run]
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=int(ctx.options.get("days") or 7))
     pushed = errors = 0
     async with aiohttp.ClientSession() as session:
-        client = NaverNewsClient(session, s.naver_api_url, s.naver_client_id, s.naver_client_secret)
+        client = NaverNewsClient(
+            session, s.collectors.naver_api_url, s.collectors.naver_client_id, s.collectors.naver_client_secret
+        )
         for kind, subject_id, name in ctx.progress(chosen, desc="news"):
             try:
                 items = await client.search_all(name, max_items=int(ctx.options.get("per_query") or 100), since=since)
@@ -81,21 +83,28 @@ async def collect(ctx) -> dict:
                 log.warning("news search %r failed: %s", name, exc)
                 continue
             if items:
-                payload = [buffer_item(i, company_id=subject_id if kind == "company" else None,
-                                       industry_id=subject_id if kind == "industry" else None) for i in items]
-                await ctx.redis.rpush(BUFFER_KEY, *payload)
+                payload = [
+                    buffer_item(
+                        i,
+                        company_id=subject_id if kind == "company" else None,
+                        industry_id=subject_id if kind == "industry" else None,
+                    )
+                    for i in items
+                ]
+                await ctx.redis.rpush(keys.NEWS_BUFFER, *payload)
                 pushed += len(payload)
-    await ctx.redis.set(CURSOR_KEY, (cursor + take) % max(1, len(rest)))
+    await ctx.redis.set(keys.NEWS_CURSOR, (cursor + take) % max(1, len(rest)))
     return {"queries": len(chosen), "buffered": pushed, "errors": errors}
 
 
 # --------------------------------------------------------------------------- the at-least-once flush
 
+
 async def take(redis, limit: int = FLUSH_BATCH) -> list[bytes]:
     """Items to write now: what a crashed flush left in processing, then new ones (LMOVE)."""
-    batch = list(await redis.lrange(PROCESSING_KEY, 0, limit - 1))
+    batch = list(await redis.lrange(keys.NEWS_PROCESSING, 0, limit - 1))
     while len(batch) < limit:
-        raw = await redis.lmove(BUFFER_KEY, PROCESSING_KEY, "LEFT", "RIGHT")
+        raw = await redis.lmove(keys.NEWS_BUFFER, keys.NEWS_PROCESSING, "LEFT", "RIGHT")
         if raw is None:
             break
         batch.append(raw)
@@ -105,7 +114,7 @@ async def take(redis, limit: int = FLUSH_BATCH) -> list[bytes]:
 async def ack(redis, batch: list[bytes]) -> None:
     pipe = redis.pipeline(transaction=False)
     for raw in batch:
-        pipe.lrem(PROCESSING_KEY, 1, raw)
+        pipe.lrem(keys.NEWS_PROCESSING, 1, raw)
     await pipe.execute()
 
 
@@ -130,29 +139,40 @@ async def write(conn, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     values = list(merged.values())
     async with conn.transaction():
-        rows = await conn.fetch("""
+        rows = await conn.fetch(
+            """
             INSERT INTO news (url, original_url, title, summary, source, published_at)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
             ON CONFLICT (url) DO UPDATE SET title = EXCLUDED.title, summary = EXCLUDED.summary
             RETURNING id, url""",
-            [v["url"] for v in values], [v.get("link") for v in values], [v["title"] for v in values],
-            [v.get("summary") for v in values], [v.get("source") for v in values],
-            [dt.datetime.fromisoformat(v["publishedAt"]) if v.get("publishedAt") else None for v in values])
+            [v["url"] for v in values],
+            [v.get("link") for v in values],
+            [v["title"] for v in values],
+            [v.get("summary") for v in values],
+            [v.get("source") for v in values],
+            [dt.datetime.fromisoformat(v["publishedAt"]) if v.get("publishedAt") else None for v in values],
+        )
         ids = {r["url"]: r["id"] for r in rows}
         company_links = [(ids[v["url"]], c) for v in values for c in v["companyIds"]]
         industry_links = [(ids[v["url"]], i) for v in values for i in v["industryIds"]]
         if company_links:
-            await conn.execute("""
+            await conn.execute(
+                """
                 INSERT INTO news_companies (news_id, company_id)
                 SELECT n, c FROM unnest($1::bigint[], $2::int[]) AS t(n, c)
                 WHERE EXISTS (SELECT 1 FROM companies WHERE id = c) ON CONFLICT DO NOTHING""",
-                [n for n, _ in company_links], [c for _, c in company_links])
+                [n for n, _ in company_links],
+                [c for _, c in company_links],
+            )
         if industry_links:
-            await conn.execute("""
+            await conn.execute(
+                """
                 INSERT INTO news_industries (news_id, industry_id)
                 SELECT n, i FROM unnest($1::bigint[], $2::int[]) AS t(n, i)
                 WHERE EXISTS (SELECT 1 FROM industries WHERE id = i) ON CONFLICT DO NOTHING""",
-                [n for n, _ in industry_links], [i for _, i in industry_links])
+                [n for n, _ in industry_links],
+                [i for _, i in industry_links],
+            )
     for v in values:
         v["id"] = ids[v["url"]]
         v["companyIds"], v["industryIds"] = sorted(v["companyIds"]), sorted(v["industryIds"])
@@ -170,8 +190,6 @@ async def flush(ctx) -> dict:
         async with ctx.db.acquire() as conn:
             rows = await write(conn, items)
         if ctx.settings.opensearch_url and rows:
-            from jobs import search_index
-
             await search_index.index_news(ctx.settings.opensearch_url, rows)
         await ack(ctx.redis, batch)
         written += len(rows)

@@ -1,5 +1,6 @@
 """Retention on plain PostgreSQL: `SELECT * FROM enforce_retention()` (TimescaleDB: a no-op,
 its own policies do the work and `retention_policies` is empty)."""
+
 from __future__ import annotations
 
 import logging

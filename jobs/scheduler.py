@@ -5,17 +5,21 @@ holiday finds nothing new). At start it reports idle collectors and enqueues the
 the demo its data (analysis, keyword counts) plus a buffer flush that recovers anything a crash
 left between the Redis buffer and PostgreSQL.
 """
+
 from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from dramatiq.brokers.redis import RedisBroker
 
-from api.settings import Settings
+from core.contract import keys
+from core.settings import Settings
 from jobs import registry, worker
 
 log = logging.getLogger(__name__)
@@ -39,7 +43,8 @@ SCHEDULE = {
 AT_START = ("news_flush", "keywords", "analysis", "retention", "search_index")
 
 
-def build(settings: Settings, broker) -> BlockingScheduler:
+def build(settings: Settings, broker: RedisBroker) -> tuple[BlockingScheduler, Callable[[str], None]]:
+    """The scheduler with every job of SCHEDULE, and the function that enqueues one job now."""
     scheduler = BlockingScheduler(timezone=SEOUL)
 
     import redis
@@ -52,10 +57,8 @@ def build(settings: Settings, broker) -> BlockingScheduler:
             log.debug("not enqueuing %s: %s", name, reason)
             return
         if name == "news_flush":
-            from jobs.news import BUFFER_KEY, PROCESSING_KEY
-
             try:
-                if not (client.llen(BUFFER_KEY) or client.llen(PROCESSING_KEY)):
+                if not (client.llen(keys.NEWS_BUFFER) or client.llen(keys.NEWS_PROCESSING)):
                     return  # nothing buffered: no message every 30 s
             except redis.RedisError as exc:
                 log.warning("cannot read the news buffer length: %s", exc)
@@ -63,10 +66,10 @@ def build(settings: Settings, broker) -> BlockingScheduler:
         log.debug("enqueued %s", name)
 
     for name, trigger in SCHEDULE.items():
-        scheduler.add_job(enqueue, trigger, args=[name], id=name, name=name, coalesce=True,
-                          max_instances=1, misfire_grace_time=300)
-    scheduler._enqueue = enqueue  # type: ignore[attr-defined]
-    return scheduler
+        scheduler.add_job(
+            enqueue, trigger, args=[name], id=name, name=name, coalesce=True, max_instances=1, misfire_grace_time=300
+        )
+    return scheduler, enqueue
 
 
 def main(settings: Settings) -> None:
@@ -74,11 +77,11 @@ def main(settings: Settings) -> None:
 
     registry.announce_idle(settings)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    scheduler = build(settings, broker)
+    scheduler, enqueue = build(settings, broker)
     for name in AT_START:
-        scheduler._enqueue(name)  # type: ignore[attr-defined]
+        enqueue(name)
 
-    def stop(*_) -> None:
+    def stop(*_: object) -> None:
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)

@@ -6,6 +6,7 @@ limit (per job), and a dead-letter queue (`dramatiq:jobs.XQ`, kept 7 days) for m
 exhausted their retries; those are also reported as `error` in `jobs:collectors` and logged.
 A Redis lock per job keeps two runs of the same job from overlapping.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,9 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware
 
-from api.settings import Settings
-from jobs import registry, status
+from core.contract import keys, status
+from core.settings import Settings
+from jobs import registry
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ class DeadLetterReporter(Middleware):
         self.redis = redis.Redis.from_url(redis_url)
         self._errors: dict[str, BaseException] = {}
 
-    def after_process_message(self, broker, message, *, result=None, exception=None):  # noqa: ARG002
+    def after_process_message(self, broker, message, *, result=None, exception=None):
         # Middleware "after" hooks run in reverse order, before Retries decides; remember the
         # error and report it when the message is really dead-lettered (nacked).
         if exception is not None:
@@ -46,16 +48,25 @@ class DeadLetterReporter(Middleware):
         else:
             self._errors.pop(message.message_id, None)
 
-    def after_nack(self, broker, message):  # noqa: ARG002
+    def after_nack(self, broker, message):
         exception = self._errors.pop(message.message_id, None)
         name = message.args[0] if message.args else "?"
         retries = message.options.get("retries", 0)
-        log.error("job %s dead-lettered after %d attempt(s): %s", name, retries + 1, exception,
-                  extra={"job": name, "messageId": message.message_id})
+        log.error(
+            "job %s dead-lettered after %d attempt(s): %s",
+            name,
+            retries + 1,
+            exception,
+            extra={"job": name, "messageId": message.message_id},
+        )
         job = registry.JOBS.get(name)
         if job and job.collector:
-            status.set_status_sync(self.redis, job.collector, "error",
-                                   f"{name}: 실패 후 dead-lettered ({retries + 1}회 시도): {exception}"[:500])
+            status.set_collector_sync(
+                self.redis,
+                job.collector,
+                "error",
+                f"{name}: 실패 후 dead-lettered ({retries + 1}회 시도): {exception}"[:500],
+            )
 
 
 def _run_job(name: str) -> None:
@@ -67,7 +78,7 @@ def _run_job(name: str) -> None:
         from jobs.context import open_context
 
         async with open_context(_settings) as ctx:
-            lock_key = f"jobs:lock:{name}"
+            lock_key = keys.job_lock(name)
             if not await ctx.redis.set(lock_key, "1", nx=True, ex=job.time_limit_s + 60):
                 log.info("job %s already running elsewhere; skipped", name)
                 return
@@ -85,11 +96,18 @@ def setup_broker(settings: Settings) -> RedisBroker:
     _settings = settings
     broker = RedisBroker(url=settings.redis_url)
     dramatiq.set_broker(broker)
-    from jobs.clients.common import AuthError, QuotaExceeded
+    from core.services import AuthError, QuotaExceeded
 
     # A bad key or a used-up daily quota will not heal by retrying: fail at once (dead letter).
-    dramatiq.actor(_run_job, actor_name=ACTOR, queue_name=QUEUE, broker=broker, throws=(AuthError, QuotaExceeded),
-                   max_retries=3, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
+    dramatiq.actor(
+        actor_name=ACTOR,
+        queue_name=QUEUE,
+        broker=broker,
+        throws=(AuthError, QuotaExceeded),
+        max_retries=3,
+        min_backoff=MIN_BACKOFF_MS,
+        max_backoff=MAX_BACKOFF_MS,
+    )(_run_job)
     return broker
 
 
@@ -97,8 +115,9 @@ def enqueue(broker: RedisBroker, name: str, **options) -> None:
     """Put one run of job `name` on the queue, with the job's own time limit and retries."""
     job = registry.JOBS[name]
     actor = broker.get_actor(ACTOR)
-    actor.send_with_options(args=(name,), **{"time_limit": job.time_limit_s * 1000, "max_retries": job.max_retries,
-                                              **options})
+    actor.send_with_options(
+        args=(name,), **{"time_limit": job.time_limit_s * 1000, "max_retries": job.max_retries, **options}
+    )
 
 
 def main(settings: Settings, threads: int = 4) -> None:

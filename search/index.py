@@ -1,10 +1,11 @@
 """OpenSearch indexes for companies and news: templates (Korean `nori` + edge n-grams),
 rebuild from PostgreSQL, and bulk indexing of news. PostgreSQL stays the record; an index can
-be rebuilt at any time (`python -m jobs run search_index`).
+be rebuilt at any time (`python -m jobs run search_index`, jobs/search_index.py).
 
 Indexes are reached through aliases (`krx-companies`, `krx-news`); a rebuild fills a new
 timestamped index and swaps the alias atomically, so searches never see a half-built index.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,9 +25,29 @@ ANALYSIS = {
         "ko_nori": {"type": "nori_tokenizer", "decompound_mode": "mixed", "discard_punctuation": True},
     },
     "filter": {
-        "ko_pos": {"type": "nori_part_of_speech",
-                   "stoptags": ["E", "IC", "J", "MAG", "MAJ", "MM", "SP", "SSC", "SSO", "SC", "SE", "XPN", "XSA",
-                                "XSN", "XSV", "UNA", "NA", "VSV"]},
+        "ko_pos": {
+            "type": "nori_part_of_speech",
+            "stoptags": [
+                "E",
+                "IC",
+                "J",
+                "MAG",
+                "MAJ",
+                "MM",
+                "SP",
+                "SSC",
+                "SSO",
+                "SC",
+                "SE",
+                "XPN",
+                "XSA",
+                "XSN",
+                "XSV",
+                "UNA",
+                "NA",
+                "VSV",
+            ],
+        },
         "prefix_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 60},
     },
     "analyzer": {
@@ -37,15 +58,20 @@ ANALYSIS = {
     },
 }
 
-_KW_PREFIX = {"type": "keyword", "fields": {"prefix": {"type": "text", "analyzer": "whole_prefix",
-                                                       "search_analyzer": "whole"}}}
+_KW_PREFIX = {
+    "type": "keyword",
+    "fields": {"prefix": {"type": "text", "analyzer": "whole_prefix", "search_analyzer": "whole"}},
+}
 COMPANY_MAPPINGS = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "integer"},
         "symbol": {"type": "keyword"},
-        "name": {"type": "text", "analyzer": "ko_text",
-                 "fields": {"prefix": {"type": "text", "analyzer": "ko_prefix", "search_analyzer": "ko_text"}}},
+        "name": {
+            "type": "text",
+            "analyzer": "ko_text",
+            "fields": {"prefix": {"type": "text", "analyzer": "ko_prefix", "search_analyzer": "ko_text"}},
+        },
         "name_lower": _KW_PREFIX,
         "name_compact": _KW_PREFIX,
         "name_en_lower": _KW_PREFIX,
@@ -61,8 +87,11 @@ NEWS_MAPPINGS = {
     "properties": {
         "id": {"type": "long"},
         "url": {"type": "keyword"},
-        "title": {"type": "text", "analyzer": "ko_text",
-                  "fields": {"prefix": {"type": "text", "analyzer": "ko_prefix", "search_analyzer": "ko_text"}}},
+        "title": {
+            "type": "text",
+            "analyzer": "ko_text",
+            "fields": {"prefix": {"type": "text", "analyzer": "ko_prefix", "search_analyzer": "ko_text"}},
+        },
         "summary": {"type": "text", "analyzer": "ko_text"},
         "content": {"type": "text", "analyzer": "ko_text"},
         "source": {"type": "keyword"},
@@ -72,12 +101,22 @@ NEWS_MAPPINGS = {
     },
 }
 TEMPLATES = {
-    COMPANIES: {"index_patterns": [f"{COMPANIES}-*"], "priority": 100,
-                "template": {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
-                             "mappings": COMPANY_MAPPINGS}},
-    NEWS: {"index_patterns": [f"{NEWS}-*"], "priority": 100,
-           "template": {"settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
-                        "mappings": NEWS_MAPPINGS}},
+    COMPANIES: {
+        "index_patterns": [f"{COMPANIES}-*"],
+        "priority": 100,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
+            "mappings": COMPANY_MAPPINGS,
+        },
+    },
+    NEWS: {
+        "index_patterns": [f"{NEWS}-*"],
+        "priority": 100,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": ANALYSIS},
+            "mappings": NEWS_MAPPINGS,
+        },
+    },
 }
 
 
@@ -98,12 +137,14 @@ class Rest:
         if self._own:
             await self.session.close()
 
-    async def call(self, method: str, path: str, body: Any = None, *, ndjson: bytes | None = None,
-                   ok: tuple[int, ...] = (200, 201)) -> tuple[int, Any]:
+    async def call(
+        self, method: str, path: str, body: Any = None, *, ndjson: bytes | None = None, ok: tuple[int, ...] = (200, 201)
+    ) -> tuple[int, Any]:
         headers = {"Content-Type": "application/x-ndjson" if ndjson is not None else "application/json"}
         data = ndjson if ndjson is not None else (orjson.dumps(body) if body is not None else None)
-        async with self.session.request(method, self.base + path, data=data, headers=headers,
-                                        timeout=self.timeout) as resp:
+        async with self.session.request(
+            method, self.base + path, data=data, headers=headers, timeout=self.timeout
+        ) as resp:
             raw = await resp.read()
             payload = orjson.loads(raw) if raw else None
             if resp.status not in ok:
@@ -125,7 +166,7 @@ async def bulk(rest: Rest, index: str, docs: list[dict], id_field: str = "id", c
     n = 0
     for i in range(0, len(docs), chunk):
         lines = []
-        for doc in docs[i:i + chunk]:
+        for doc in docs[i : i + chunk]:
             lines.append(orjson.dumps({"index": {"_index": index, "_id": str(doc[id_field])}}))
             lines.append(orjson.dumps(doc, default=str))
         _, body = await rest.call("POST", "/_bulk", ndjson=b"\n".join(lines) + b"\n")
@@ -138,18 +179,33 @@ async def bulk(rest: Rest, index: str, docs: list[dict], id_field: str = "id", c
 
 def company_doc(r) -> dict:
     name, name_en = r["name"], r["name_en"] or ""
-    return {"id": r["id"], "symbol": r["symbol"], "name": name, "name_lower": name.lower(),
-            "name_compact": name.lower().replace(" ", ""), "name_en": name_en or None,
-            "name_en_lower": name_en.lower() or None, "initials": r["name_initials"] or None,
-            "market": r["market"], "industry_id": r["industry_id"], "market_cap": r["market_cap"]}
+    return {
+        "id": r["id"],
+        "symbol": r["symbol"],
+        "name": name,
+        "name_lower": name.lower(),
+        "name_compact": name.lower().replace(" ", ""),
+        "name_en": name_en or None,
+        "name_en_lower": name_en.lower() or None,
+        "initials": r["name_initials"] or None,
+        "market": r["market"],
+        "industry_id": r["industry_id"],
+        "market_cap": r["market_cap"],
+    }
 
 
 def news_doc(r: dict) -> dict:
-    return {"id": r["id"], "url": r["url"], "title": r["title"], "summary": r.get("summary"),
-            "content": r.get("content"), "source": r.get("source"),
-            "published_at": r.get("published_at") or r.get("publishedAt"),
-            "company_ids": list(r.get("company_ids") or r.get("companyIds") or []),
-            "industry_ids": list(r.get("industry_ids") or r.get("industryIds") or [])}
+    return {
+        "id": r["id"],
+        "url": r["url"],
+        "title": r["title"],
+        "summary": r.get("summary"),
+        "content": r.get("content"),
+        "source": r.get("source"),
+        "published_at": r.get("published_at") or r.get("publishedAt"),
+        "company_ids": list(r.get("company_ids") or r.get("companyIds") or []),
+        "industry_ids": list(r.get("industry_ids") or r.get("industryIds") or []),
+    }
 
 
 _COMPANIES_SQL = """
@@ -164,8 +220,14 @@ SELECT n.id, n.url, n.title, n.summary, left(n.content, 20000) AS content, n.sou
        coalesce(array_agg(DISTINCT nc.company_id) FILTER (WHERE nc.company_id IS NOT NULL), '{}') AS company_ids,
        coalesce(array_agg(DISTINCT ni.industry_id) FILTER (WHERE ni.industry_id IS NOT NULL), '{}') AS industry_ids
 FROM news n LEFT JOIN news_companies nc ON nc.news_id = n.id LEFT JOIN news_industries ni ON ni.news_id = n.id
+WHERE $1::bigint[] IS NULL OR n.id = ANY($1::bigint[])
 GROUP BY n.id
 """
+
+
+async def news_rows(conn: Any, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """News with their companies and industries from PostgreSQL: all of them, or these ids."""
+    return [dict(r) for r in await conn.fetch(_NEWS_SQL, ids)]
 
 
 async def rebuild_index(rest: Rest, alias: str, docs: list[dict]) -> str:
@@ -189,17 +251,17 @@ async def rebuild_companies(rest: Rest, conn) -> int:
     return len(docs)
 
 
-async def rebuild(ctx) -> dict:
-    """The `search_index` job: both indexes from PostgreSQL."""
-    rest = Rest(ctx.settings.opensearch_url)
+async def rebuild_all(opensearch_url: str, db: Any) -> dict[str, int]:
+    """Both indexes from PostgreSQL (`db`: an asyncpg pool)."""
+    rest = Rest(opensearch_url)
     try:
-        async with ctx.db.acquire() as conn:
+        async with db.acquire() as conn:
             companies = await rebuild_companies(rest, conn)
-            news_rows = [news_doc(dict(r)) for r in await conn.fetch(_NEWS_SQL)]
-        await rebuild_index(rest, NEWS, news_rows)
+            news = [news_doc(r) for r in await news_rows(conn)]
+        await rebuild_index(rest, NEWS, news)
     finally:
         await rest.close()
-    return {"companies": companies, "news": len(news_rows)}
+    return {"companies": companies, "news": len(news)}
 
 
 async def index_news(url: str, rows: list[dict]) -> int:
@@ -215,10 +277,14 @@ async def index_news(url: str, rows: list[dict]) -> int:
 
 async def search_news(rest: Rest, text: str, *, company_id: int | None = None, size: int = 20) -> tuple[int, list[int]]:
     """News ids matching Korean text (nori), newest-relevant first; for operators and tests."""
-    query: dict[str, Any] = {"bool": {"must": [{"multi_match": {"query": text, "fields": ["title^3", "title.prefix",
-                                                                                          "summary", "content"]}}]}}
+    query: dict[str, Any] = {
+        "bool": {
+            "must": [{"multi_match": {"query": text, "fields": ["title^3", "title.prefix", "summary", "content"]}}]
+        }
+    }
     if company_id is not None:
         query["bool"]["filter"] = [{"term": {"company_ids": company_id}}]
-    _, body = await rest.call("POST", f"/{NEWS}/_search", {"query": query, "size": size, "track_total_hits": True,
-                                                            "_source": False})
+    _, body = await rest.call(
+        "POST", f"/{NEWS}/_search", {"query": query, "size": size, "track_total_hits": True, "_source": False}
+    )
     return body["hits"]["total"]["value"], [int(h["_id"]) for h in body["hits"]["hits"]]

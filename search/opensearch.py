@@ -1,12 +1,13 @@
-"""OpenSearch backend of the company search (api/search.py's SearchBackend).
+"""OpenSearch backend of the company search (search/backends.py's SearchBackend).
 
 Same relevance as PostgresSearch (tests/api/search_cases.py): exact (code, name, English name,
 initials) > prefix > contains, ties by market cap, spaces and case ignored; a fuzzy English-name
 match only when nothing matched literally. Levels are `constant_score` clauses under a `dis_max`,
 so a company scores the level of its best match only; prefixes use the edge n-gram subfields of
-the `krx-companies` index (jobs/search_index.py). When the alias does not exist yet (a fresh
+the `krx-companies` index (search/index.py). When the alias does not exist yet (a fresh
 node), the first search builds it from PostgreSQL.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,9 +17,8 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from api.search import normalize
-from api.settings import Settings
-from jobs import search_index
+from search import index as search_index
+from search.keywords import normalize
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +31,33 @@ def build_query(key: str) -> dict[str, Any]:
     compact = key.replace(" ", "")
     upper = key.upper()
 
-    def level(boost: float, clauses: list[dict]) -> dict:
+    def level(boost: float, clauses: list[dict[str, Any]]) -> dict[str, Any]:
         return {"constant_score": {"filter": {"bool": {"should": clauses, "minimum_should_match": 1}}, "boost": boost}}
 
-    exact = [{"term": {"symbol": upper}}, {"term": {"name_lower": key}}, {"term": {"name_compact": compact}},
-             {"term": {"name_en_lower": key}}, {"term": {"initials": compact}}]
-    prefix = [{"prefix": {"symbol": upper}}, {"term": {"name_lower.prefix": key}},
-              {"term": {"name_compact.prefix": compact}}, {"term": {"name_en_lower.prefix": key}},
-              {"term": {"initials.prefix": compact}}]
+    exact: list[dict[str, Any]] = [
+        {"term": {"symbol": upper}},
+        {"term": {"name_lower": key}},
+        {"term": {"name_compact": compact}},
+        {"term": {"name_en_lower": key}},
+        {"term": {"initials": compact}},
+    ]
+    prefix: list[dict[str, Any]] = [
+        {"prefix": {"symbol": upper}},
+        {"term": {"name_lower.prefix": key}},
+        {"term": {"name_compact.prefix": compact}},
+        {"term": {"name_en_lower.prefix": key}},
+        {"term": {"initials.prefix": compact}},
+    ]
     for field, value in (("name_lower", key), ("name_compact", compact), ("name_en_lower", key), ("initials", compact)):
         if len(value) > 60:  # beyond the edge n-grams
             prefix.append({"prefix": {field: value}})
-    contains = [{"prefix": {"symbol": upper}}, {"wildcard": {"name_lower": {"value": f"*{_wild(key)}*"}}},
-                {"wildcard": {"name_compact": {"value": f"*{_wild(compact)}*"}}},
-                {"wildcard": {"name_en_lower": {"value": f"*{_wild(key)}*"}}},
-                {"wildcard": {"initials": {"value": f"*{_wild(compact)}*"}}}]
+    contains: list[dict[str, Any]] = [
+        {"prefix": {"symbol": upper}},
+        {"wildcard": {"name_lower": {"value": f"*{_wild(key)}*"}}},
+        {"wildcard": {"name_compact": {"value": f"*{_wild(compact)}*"}}},
+        {"wildcard": {"name_en_lower": {"value": f"*{_wild(key)}*"}}},
+        {"wildcard": {"initials": {"value": f"*{_wild(compact)}*"}}},
+    ]
     return {"dis_max": {"queries": [level(3.0, exact), level(2.0, prefix), level(1.0, contains)], "tie_breaker": 0.0}}
 
 
@@ -59,8 +71,8 @@ SORT = [{"_score": "desc"}, {"market_cap": {"order": "desc", "missing": "_last"}
 class OpenSearchSearch:
     name = "opensearch"
 
-    def __init__(self, settings: Settings, db: asyncpg.Pool | None = None) -> None:
-        self.url = settings.opensearch_url
+    def __init__(self, url: str, db: asyncpg.Pool | None = None) -> None:
+        self.url = url
         self.db = db
         self._rest: search_index.Rest | None = None
         self._ready = False
@@ -88,8 +100,14 @@ class OpenSearchSearch:
             self._ready = True
 
     async def _search(self, query: dict, page: int, size: int) -> tuple[int, list[int]]:
-        body = {"query": query, "sort": SORT, "from": (page - 1) * size, "size": size,
-                "track_total_hits": True, "_source": False}
+        body = {
+            "query": query,
+            "sort": SORT,
+            "from": (page - 1) * size,
+            "size": size,
+            "track_total_hits": True,
+            "_source": False,
+        }
         _, result = await self._client().call("POST", f"/{search_index.COMPANIES}/_search", body)
         return result["hits"]["total"]["value"], [int(h["_id"]) for h in result["hits"]["hits"]]
 

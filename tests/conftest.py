@@ -7,6 +7,7 @@ starts them), a fresh database per test module, and a real api server process.
     redis_url            the session's Redis, flushed at the start of each module
     api_server           `python -m api` against snapshot_database_url + redis_url
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests import harness
+from tests.support import harness
 
 EMPTY_TEMPLATE = "tpl_empty"
 SNAPSHOT_TEMPLATE = "tpl_snapshot"

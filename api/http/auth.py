@@ -2,25 +2,27 @@
 
 Access tokens live `jwt_access_ttl_seconds` (15 min), refresh tokens `jwt_refresh_ttl_seconds`.
 Both are HS256 with `iss`, `aud`, `jti`, `typ`; logout and refresh rotation put the `jti` on the
-deny-list (`auth:revoked:{jti}`) until the token would have expired anyway.
+deny-list (`auth:revoked:{jti}`, core/contract/keys.py) until the token would have expired anyway.
 REST handlers use `require_user(request)`; the WebSocket/SSE code uses `verify_token` directly.
 """
+
 from __future__ import annotations
 
 import time
 import uuid
 from dataclasses import dataclass
+from typing import TypedDict
 
 import jwt
 import redis.asyncio as aioredis
 from sanic import Request
 
-from api.errors import ApiError
-from api.settings import Settings
+from api.http.errors import ApiError
+from core.contract import keys
+from core.settings import Settings
 
 ISSUER = "krx-platform"
 AUDIENCE = "krx-platform-api"
-REVOKED_PREFIX = "auth:revoked:"
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,44 @@ class Claims:
 
 def _encode(settings: Settings, user_id: int, token_type: str, ttl: int) -> str:
     now = int(time.time())
-    payload = {"sub": str(user_id), "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl,
-               "iss": ISSUER, "aud": AUDIENCE, "typ": token_type}
-    return jwt.encode(payload, settings.jwt_secret, algorithm="HS256")
+    payload = {
+        "sub": str(user_id),
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + ttl,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "typ": token_type,
+    }
+    return jwt.encode(payload, settings.api.jwt_secret, algorithm="HS256")
 
 
-def issue_tokens(settings: Settings, user_id: int) -> dict[str, object]:
+class IssuedTokens(TypedDict):
+    accessToken: str
+    refreshToken: str
+    expiresIn: int
+
+
+def issue_tokens(settings: Settings, user_id: int) -> IssuedTokens:
     """A fresh access/refresh pair, shaped for the login response."""
     return {
-        "accessToken": _encode(settings, user_id, "access", settings.jwt_access_ttl_seconds),
-        "refreshToken": _encode(settings, user_id, "refresh", settings.jwt_refresh_ttl_seconds),
-        "expiresIn": settings.jwt_access_ttl_seconds,
+        "accessToken": _encode(settings, user_id, "access", settings.api.jwt_access_ttl_seconds),
+        "refreshToken": _encode(settings, user_id, "refresh", settings.api.jwt_refresh_ttl_seconds),
+        "expiresIn": settings.api.jwt_access_ttl_seconds,
     }
 
 
 def decode(settings: Settings, token: str, token_type: str = "access") -> Claims:
     """Signature, expiry, issuer, audience and type checked; raises ApiError UNAUTHORIZED."""
     try:
-        payload = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER,
-                             options={"require": ["exp", "iat", "sub", "jti", "iss", "aud"]})
+        payload = jwt.decode(
+            token,
+            settings.api.jwt_secret,
+            algorithms=["HS256"],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "jti", "iss", "aud"]},
+        )
     except jwt.ExpiredSignatureError:
         raise ApiError("UNAUTHORIZED", "토큰이 만료되었습니다. 다시 로그인해 주세요.") from None
     except jwt.PyJWTError:
@@ -68,14 +89,20 @@ def decode(settings: Settings, token: str, token_type: str = "access") -> Claims
 async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, token_type: str = "access") -> Claims:
     """`decode` plus the deny-list check."""
     claims = decode(settings, token, token_type)
-    if await redis.exists(REVOKED_PREFIX + claims.jti):
+    if await redis.exists(keys.revoked_token(claims.jti)):
         raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
     return claims
 
 
+async def revoke_once(redis: aioredis.Redis, claims: Claims) -> bool:
+    """Revoke unless already revoked; False when it was (a refresh token works exactly once)."""
+    ttl = max(1, claims.expires_at - int(time.time()))
+    return bool(await redis.set(keys.revoked_token(claims.jti), b"1", ex=ttl, nx=True))
+
+
 async def revoke(redis: aioredis.Redis, claims: Claims) -> None:
     ttl = max(1, claims.expires_at - int(time.time()))
-    await redis.set(REVOKED_PREFIX + claims.jti, b"1", ex=ttl)
+    await redis.set(keys.revoked_token(claims.jti), b"1", ex=ttl)
 
 
 def bearer_token(request: Request) -> str | None:

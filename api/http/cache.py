@@ -1,34 +1,29 @@
-"""Response cache in Redis (`cache:*`), with a tiny per-worker layer in front of it.
+"""Response cache in Redis (`cache:*`, keys built by core/contract/keys.py), with a tiny
+per-worker layer in front of it.
 
 What is cached and for how long (PRD 5.1):
-    cache:company:{id}:profile          1 h     company profile
-    cache:company:{id}:financials       1 h
-    cache:rankings:*                    5 min   rankings, industry lists (all read the quote table)
-    cache:quotes:all                    5 min   last price / change / market cap of every company
-    cache:indices:*                     5 min
-    cache:search:*                      1 min   search result pages (prices in them carry asOf)
+    company profile, financials      1 h     (PROFILE_TTL_S)
+    rankings, industries, indices    5 min   (RANKINGS_TTL_S; all read the quote table)
+    the whole market's quotes        5 min
+    search result pages              1 min   (prices in them carry asOf)
+    bars                             5 s (1m) … 5 min (1d); the open bar is read fresh per request
 Values are the serialized JSON response body (bytes), so a hit costs one Redis GET and no
 encoding. Each worker also keeps hits for at most `LOCAL_TTL_S` seconds in memory: after an
-invalidation a worker may serve the old body for that long.
-
-Jobs that change data call `invalidate(...)` (async, with their Redis client) or
-`invalidate_url(redis_url, ...)`:
-    await cache.invalidate(redis, company_ids=[1, 2])   # profiles/financials of these companies
-    await cache.invalidate(redis, prices=True)          # rankings, quotes, industries, indices
-    await cache.invalidate(redis, everything=True)
+invalidation (core/contract/cache.py, called by the jobs) a worker may serve the old body that long.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 import orjson
 import redis.asyncio as aioredis
 from sanic import Sanic
 from sanic.response import HTTPResponse, raw
 
-PREFIX = "cache:"
 PROFILE_TTL_S = 3600
 RANKINGS_TTL_S = 300
 SEARCH_TTL_S = 60
@@ -61,14 +56,14 @@ def _local_put(key: str, value: bytes, ttl: float) -> None:
 
 
 async def cached_bytes(app: Sanic, key: str, ttl: int, produce: Callable[[], Awaitable[object]]) -> bytes:
-    """The cached body under `cache:{key}`, else `produce()` serialized and stored for `ttl` s.
+    """The cached body under `key`, else `produce()` serialized and stored for `ttl` s.
 
     Redis failures degrade to computing the value (the cache is never a point of failure).
     """
-    if not app.ctx.settings.api_cache_enabled:
+    if not app.ctx.settings.api.cache_enabled:
         body = await produce()
         return body if isinstance(body, bytes) else orjson.dumps(body)
-    full = PREFIX + key
+    full = key
     hit = _local_get(full)
     if hit is not None:
         return hit
@@ -90,16 +85,17 @@ def _filled(full: str, future: asyncio.Future) -> None:
 
 async def _fill(app: Sanic, full: str, ttl: int, produce: Callable[[], Awaitable[object]]) -> bytes:
     redis: aioredis.Redis = app.ctx.redis
+    value: bytes | None
     try:
-        value = await redis.get(full)
-    except (aioredis.RedisError, OSError, asyncio.TimeoutError):
+        value = cast(bytes | None, await redis.get(full))  # a client without decode_responses
+    except (TimeoutError, aioredis.RedisError, OSError):
         value = None
     if value is None:
         body = await produce()
         value = body if isinstance(body, bytes) else orjson.dumps(body)
         try:
             await redis.set(full, value, ex=ttl)
-        except (aioredis.RedisError, OSError, asyncio.TimeoutError):
+        except (TimeoutError, aioredis.RedisError, OSError):
             pass
     _local_put(full, value, ttl)
     return value
@@ -107,40 +103,3 @@ async def _fill(app: Sanic, full: str, ttl: int, produce: Callable[[], Awaitable
 
 async def cached_response(app: Sanic, key: str, ttl: int, produce: Callable[[], Awaitable[object]]) -> HTTPResponse:
     return json_bytes(await cached_bytes(app, key, ttl, produce))
-
-
-async def _delete_matching(redis: aioredis.Redis, pattern: str) -> int:
-    deleted = 0
-    batch: list[bytes] = []
-    async for key in redis.scan_iter(match=pattern, count=500):
-        batch.append(key)
-        if len(batch) >= 500:
-            deleted += await redis.delete(*batch)
-            batch.clear()
-    if batch:
-        deleted += await redis.delete(*batch)
-    return deleted
-
-
-async def invalidate(redis: aioredis.Redis, *, company_ids: Iterable[int] = (), prices: bool = False,
-                     everything: bool = False) -> int:
-    """Drop cached responses after a job changed the data; returns how many keys went."""
-    _local.clear()
-    if everything:
-        return await _delete_matching(redis, PREFIX + "*")
-    deleted = 0
-    for company_id in company_ids:
-        deleted += await _delete_matching(redis, f"{PREFIX}company:{int(company_id)}:*")
-    if prices:
-        for family in ("rankings", "quotes", "industries", "indices", "company", "search"):
-            deleted += await _delete_matching(redis, f"{PREFIX}{family}:*")
-    return deleted
-
-
-async def invalidate_url(redis_url: str, **kwargs) -> int:
-    """`invalidate` for callers without a client at hand."""
-    client = aioredis.from_url(redis_url)
-    try:
-        return await invalidate(client, **kwargs)
-    finally:
-        await client.aclose()

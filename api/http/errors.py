@@ -1,4 +1,5 @@
 """API errors: one exception type with a code, mapped once to the JSON error envelope."""
+
 from __future__ import annotations
 
 import logging
@@ -24,18 +25,27 @@ DEFAULT_MESSAGES = {
     "INTERNAL_ERROR": "서버 내부 오류가 발생했습니다.",
 }
 STATUS = {
-    "MISSING_FIELD": 400, "INVALID_REQUEST": 400, "INVALID_PASSWORD": 400, "UNAUTHORIZED": 401,
-    "FORBIDDEN": 403, "NOT_FOUND": 404, "METHOD_NOT_ALLOWED": 405, "ALREADY_EXISTS": 409,
-    "TOO_MANY_REQUESTS": 429, "INTERNAL_ERROR": 500,
-    "STREAM_UNAVAILABLE": 503, "SERVICE_UNAVAILABLE": 503,
+    "MISSING_FIELD": 400,
+    "INVALID_REQUEST": 400,
+    "INVALID_PASSWORD": 400,
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "ALREADY_EXISTS": 409,
+    "TOO_MANY_REQUESTS": 429,
+    "INTERNAL_ERROR": 500,
+    "STREAM_UNAVAILABLE": 503,
+    "SERVICE_UNAVAILABLE": 503,
 }
 
 
 class ApiError(Exception):
     """Raise anywhere in a handler; becomes `{"status", "code", "message", ...extra}`."""
 
-    def __init__(self, code: str, message: str | None = None, *, headers: dict[str, str] | None = None,
-                 **extra: object) -> None:
+    def __init__(
+        self, code: str, message: str | None = None, *, headers: dict[str, str] | None = None, **extra: object
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.status = STATUS[code]
@@ -50,8 +60,14 @@ def error_response(error: ApiError) -> HTTPResponse:
 
 
 # Sanic's own exceptions (routing, body size, bad encoding) by status.
-_SANIC_STATUS_CODES = {400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-                       405: "METHOD_NOT_ALLOWED", 503: "SERVICE_UNAVAILABLE"}
+_SANIC_STATUS_CODES = {
+    400: "INVALID_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    503: "SERVICE_UNAVAILABLE",
+}
 
 
 def install(app: Sanic) -> None:

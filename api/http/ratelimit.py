@@ -1,16 +1,19 @@
 """Rate limiting in Redis: fixed one-minute windows per client IP and per signed-in user.
 
-    ratelimit:ip:{ip}:{minute}      every /api request           ≤ settings.rate_limit_per_minute
-    ratelimit:user:{id}:{minute}    requests with a valid token  ≤ settings.rate_limit_per_minute
-    ratelimit:auth:{ip}:{minute}    signup/login/refresh         ≤ settings.auth_rate_limit_per_minute
+    ip    every /api request           ≤ settings.api.rate_limit_per_minute
+    user  requests with a valid token  ≤ settings.api.rate_limit_per_minute
+    auth  signup/login/refresh         ≤ settings.api.auth_rate_limit_per_minute
+(keys `ratelimit:{kind}:{subject}:{minute}`, core/contract/keys.py)
 Over the limit → 429 TOO_MANY_REQUESTS with `Retry-After` (seconds to the next window). Each
 worker reserves budget in chunks (see `_acquire`), so most requests cost no Redis round trip;
 when Redis is down requests are let through.
 Exempt: /api/health, /metrics, the streaming endpoints (they limit connections themselves).
 """
+
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
 import jwt
@@ -18,8 +21,9 @@ import redis.asyncio as aioredis
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
-from api import auth
-from api.errors import ApiError, error_response
+from api.http import auth
+from api.http.errors import ApiError, error_response
+from core.contract import keys
 
 bp = Blueprint("ratelimit")
 
@@ -38,8 +42,13 @@ def _user_id(request: Request) -> int | None:
     if token is None:
         return None
     try:
-        payload = jwt.decode(token, request.app.ctx.settings.jwt_secret, algorithms=["HS256"],
-                             audience=auth.AUDIENCE, issuer=auth.ISSUER)
+        payload = jwt.decode(
+            token,
+            request.app.ctx.settings.api.jwt_secret,
+            algorithms=["HS256"],
+            audience=auth.AUDIENCE,
+            issuer=auth.ISSUER,
+        )
         return int(payload["sub"])
     except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         return None
@@ -66,6 +75,10 @@ async def _reserve(redis: aioredis.Redis, key: str, limit: int) -> None:
     _reserved[key] = _reserved.get(key, 0) + granted if granted > 0 else -1
 
 
+def _forget_pending(key: str, _done: asyncio.Future[None]) -> None:
+    _pending.pop(key, None)
+
+
 async def _take(redis: aioredis.Redis, key: str, limit: int) -> bool:
     while True:
         left = _reserved.get(key, 0)
@@ -78,7 +91,7 @@ async def _take(redis: aioredis.Redis, key: str, limit: int) -> bool:
         if pending is None:
             pending = asyncio.ensure_future(_reserve(redis, key, limit))
             _pending[key] = pending
-            pending.add_done_callback(lambda _f, k=key: _pending.pop(k, None))
+            pending.add_done_callback(functools.partial(_forget_pending, key))
         await asyncio.shield(pending)
 
 
@@ -96,7 +109,7 @@ async def check(request: Request) -> HTTPResponse | None:
     if not path.startswith("/api/") or path.startswith(_EXEMPT_PREFIXES):
         return None
     settings = request.app.ctx.settings
-    if not settings.rate_limit_enabled:
+    if not settings.api.rate_limit_enabled:
         return None
     now = time.time()
     window = int(now // WINDOW_S)
@@ -104,20 +117,21 @@ async def check(request: Request) -> HTTPResponse | None:
         _reserved.clear()
         _reserved_window = window
     ip = client_ip(request)
-    limits: list[tuple[str, int]] = [(f"ratelimit:ip:{ip}:{window}", settings.rate_limit_per_minute)]
+    limits: list[tuple[str, int]] = [(keys.rate_limit("ip", ip, window), settings.api.rate_limit_per_minute)]
     if path in AUTH_PATHS:
-        limits.append((f"ratelimit:auth:{ip}:{window}", settings.auth_rate_limit_per_minute))
+        limits.append((keys.rate_limit("auth", ip, window), settings.api.auth_rate_limit_per_minute))
     user_id = _user_id(request)
     if user_id is not None:
-        limits.append((f"ratelimit:user:{user_id}:{window}", settings.rate_limit_per_minute))
+        limits.append((keys.rate_limit("user", user_id, window), settings.api.rate_limit_per_minute))
     try:
         allowed = await _acquire(request.app.ctx.redis, limits)
-    except (aioredis.RedisError, OSError, asyncio.TimeoutError):
+    except (TimeoutError, aioredis.RedisError, OSError):
         return None  # fail open: the limiter must not take the api down with Redis
     if not allowed:
         retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
-        return error_response(ApiError("TOO_MANY_REQUESTS", headers={"Retry-After": str(retry_after)},
-                                       retryAfter=retry_after))
+        return error_response(
+            ApiError("TOO_MANY_REQUESTS", headers={"Retry-After": str(retry_after)}, retryAfter=retry_after)
+        )
     return None
 
 

@@ -1,4 +1,5 @@
 """The success envelope: `{"status": 200, "message": "…", "data": …}`."""
+
 from __future__ import annotations
 
 from typing import Any

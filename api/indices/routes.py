@@ -4,6 +4,7 @@ Weekly and monthly bars are aggregated in SQL (first open, max high, min low, la
 volume/amount); `change` is vs the previous bar's close (the close before the range for the
 first bar). Defaults: 1d → one year back from the newest day, 1w → 3 years, 1mo → 10 years.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,12 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from api import cache
-from api.errors import ApiError
-from api.validation import iso_date, query_choice, query_time
+from api.http import cache
+from api.http.dates import iso_date
+from api.http.errors import ApiError
+from api.http.operations import AS_OF, Envelope, operation
+from api.indices.shapes import IndexBar, IndexQuery, Latest
+from core.contract import keys
 
 bp = Blueprint("indices", url_prefix="/api/indices")
 
@@ -33,7 +37,8 @@ _AGGREGATE_SQL = """
         SELECT (date_trunc($5, time AT TIME ZONE 'Asia/Seoul') AT TIME ZONE 'Asia/Seoul') AS time,
                (array_agg(open ORDER BY time))[1] AS open, max(high) AS high, min(low) AS low,
                (array_agg(close ORDER BY time DESC))[1] AS close, sum(volume)::bigint AS volume,
-               sum(amount)::bigint AS amount, min(time) AS first_day, (array_agg(source ORDER BY time DESC))[1] AS source
+               sum(amount)::bigint AS amount, min(time) AS first_day,
+               (array_agg(source ORDER BY time DESC))[1] AS source
         FROM index_data WHERE index_type = $1 AND time >= $2 AND time <= $3
         GROUP BY 1)
     SELECT g.time, g.open::float8, g.high::float8, g.low::float8, g.close::float8, g.volume, g.amount, g.source,
@@ -52,48 +57,102 @@ def _change(close: float, prev: float | None) -> tuple[float | None, float | Non
     return round(close - prev, 2), round((close / prev - 1) * 100, 2)
 
 
-async def _index_body(request: Request, index_type: str, interval: str, start: dt.datetime | None,
-                      end: dt.datetime | None) -> dict[str, Any]:
+async def _index_body(
+    request: Request, index_type: str, interval: str, start: dt.datetime | None, end: dt.datetime | None
+) -> dict[str, Any]:
     db = request.app.ctx.db
     newest = await db.fetchrow(_NEWEST_SQL, index_type)
     if newest is None:
         raise ApiError("NOT_FOUND", "지수 데이터가 없습니다.")
     end = end or newest["time"]
     start = start or end - _SPANS[interval]
-    data = []
+    data: list[IndexBar] = []
     if interval == "1d":
         for r in await db.fetch(_DAILY_SQL, index_type, start, end, MAX_ROWS):
-            data.append({"time": int(r["time"].timestamp()), "open": r["open"], "high": r["high"], "low": r["low"],
-                         "close": r["close"], "volume": r["volume"], "amount": r["amount"], "change": r["change"],
-                         "changePercent": r["change_pct"]})
+            data.append(
+                {
+                    "time": int(r["time"].timestamp()),
+                    "open": r["open"],
+                    "high": r["high"],
+                    "low": r["low"],
+                    "close": r["close"],
+                    "volume": r["volume"],
+                    "amount": r["amount"],
+                    "change": r["change"],
+                    "changePercent": r["change_pct"],
+                }
+            )
     else:
         for r in await db.fetch(_AGGREGATE_SQL, index_type, start, end, MAX_ROWS, _TRUNC[interval]):
             change, pct = _change(r["close"], r["prev_close"])
-            data.append({"time": int(r["time"].timestamp()), "open": r["open"], "high": r["high"], "low": r["low"],
-                         "close": r["close"], "volume": r["volume"], "amount": r["amount"], "change": change,
-                         "changePercent": pct})
-    latest = {"close": newest["close"], "change": newest["change"], "changePercent": newest["change_pct"],
-              "time": int(newest["time"].timestamp()), "date": iso_date(newest["time"])}
-    return {"status": 200, "message": f"{index_type} 지수 조회를 완료했습니다.", "index": index_type,
-            "interval": interval, "asOf": iso_date(newest["time"]), "source": newest["source"], "latest": latest,
-            "data": data}
+            data.append(
+                {
+                    "time": int(r["time"].timestamp()),
+                    "open": r["open"],
+                    "high": r["high"],
+                    "low": r["low"],
+                    "close": r["close"],
+                    "volume": r["volume"],
+                    "amount": r["amount"],
+                    "change": change,
+                    "changePercent": pct,
+                }
+            )
+    latest: Latest = {
+        "close": newest["close"],
+        "change": newest["change"],
+        "changePercent": newest["change_pct"],
+        "time": int(newest["time"].timestamp()),
+        "date": iso_date(newest["time"]),
+    }
+    return {
+        "status": 200,
+        "message": f"{index_type} 지수 조회를 완료했습니다.",
+        "index": index_type,
+        "interval": interval,
+        "asOf": iso_date(newest["time"]),
+        "source": newest["source"],
+        "latest": latest,
+        "data": data,
+    }
 
 
-async def _serve(request: Request, index_type: str) -> HTTPResponse:
-    interval = query_choice(request, "interval", ("1d", "1w", "1mo"), "1d")
-    start, end = query_time(request, "start"), query_time(request, "end")
+async def _serve(request: Request, index_type: str, query: IndexQuery) -> HTTPResponse:
+    interval, start, end = query.interval, query.start, query.end
     if start and end and start > end:
         raise ApiError("INVALID_REQUEST", "start가 end보다 늦습니다.", field="start")
-    key = f"indices:{index_type}:{interval}:{start.timestamp() if start else ''}:{end.timestamp() if end else ''}"
-    return await cache.cached_response(request.app, key, cache.RANKINGS_TTL_S,
-                                       lambda: _index_body(request, index_type, interval, start, end))
+    key = keys.cache_indices(index_type, interval, start.timestamp() if start else "", end.timestamp() if end else "")
+    return await cache.cached_response(
+        request.app, key, cache.RANKINGS_TTL_S, lambda: _index_body(request, index_type, interval, start, end)
+    )
 
 
-@bp.get("/kospi")
-async def kospi(request: Request) -> HTTPResponse:
-    return await _serve(request, "KOSPI")
+RESPONSE = Envelope(list[IndexBar], {"index": str, "interval": str, **AS_OF, "latest": Latest})
 
 
-@bp.get("/kosdaq")
-async def kosdaq(request: Request) -> HTTPResponse:
-    return await _serve(request, "KOSDAQ")
+@operation(
+    bp,
+    "GET",
+    "/kospi",
+    tag="indices",
+    summary="KOSPI 지수",
+    query=IndexQuery,
+    response=RESPONSE,
+    errors=("INVALID_REQUEST", "NOT_FOUND"),
+)
+async def kospi(request: Request, query: IndexQuery) -> HTTPResponse:
+    return await _serve(request, "KOSPI", query)
+
+
+@operation(
+    bp,
+    "GET",
+    "/kosdaq",
+    tag="indices",
+    summary="KOSDAQ 지수",
+    query=IndexQuery,
+    response=RESPONSE,
+    errors=("INVALID_REQUEST", "NOT_FOUND"),
+)
+async def kosdaq(request: Request, query: IndexQuery) -> HTTPResponse:
+    return await _serve(request, "KOSDAQ", query)

@@ -1,4 +1,5 @@
 """GET /api/health: database, Redis, search backend, ingest freshness and collectors; 200 or 503."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,13 +8,13 @@ import time
 import orjson
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
+from typing_extensions import TypedDict
+
+from api.http.operations import Envelope, operation
+from core.contract import status as contract_status
 
 bp = Blueprint("health", url_prefix="/api")
 
-# ingest writes this hash every few seconds: updatedAt/lastTickAt (epoch ms), source, mode, connected.
-INGEST_STATUS_KEY = "ingest:status"
-# jobs write one field per collector: {"state": "idle"|"running"|"error"|"ok", "reason": "...", "at": ms}.
-COLLECTORS_KEY = "jobs:collectors"
 INGEST_STALE_AFTER_S = 30.0
 CHECK_TIMEOUT_S = 2.0
 
@@ -47,10 +48,9 @@ async def check_search(request: Request, database: dict) -> dict:
 
 async def check_ingest(request: Request) -> dict:
     try:
-        raw = await asyncio.wait_for(request.app.ctx.redis.hgetall(INGEST_STATUS_KEY), CHECK_TIMEOUT_S)
-    except Exception as exc:  # noqa: BLE001
+        status = await asyncio.wait_for(contract_status.read_ingest(request.app.ctx.redis), CHECK_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - reported as the reason ingest is not ok
         return {"ok": False, "error": type(exc).__name__}
-    status = {k.decode(): v.decode() for k, v in raw.items()}
     now_ms = time.time() * 1000
     if "updatedAt" not in status:
         return {"ok": False, "reason": "ingest has not reported yet"}
@@ -69,20 +69,50 @@ async def check_ingest(request: Request) -> dict:
 
 async def read_collectors(request: Request) -> dict:
     try:
-        raw = await asyncio.wait_for(request.app.ctx.redis.hgetall(COLLECTORS_KEY), CHECK_TIMEOUT_S)
-    except Exception:  # noqa: BLE001
+        return await asyncio.wait_for(contract_status.read_collectors(request.app.ctx.redis), CHECK_TIMEOUT_S)
+    except Exception:  # noqa: BLE001 - collectors are informative; health does not depend on them
         return {}
-    return {k.decode(): orjson.loads(v) for k, v in raw.items()}
 
 
-@bp.get("/health")
+class Part(TypedDict, total=False):
+    ok: bool
+    latencyMs: float
+    error: str
+    backend: str
+
+
+class Health(TypedDict):
+    status: str
+    database: Part
+    redis: Part
+    search: Part
+    ingest: dict[str, object]
+    collectors: dict[str, object]
+
+
+@operation(
+    bp,
+    "GET",
+    "/health",
+    tag="platform",
+    summary="구성 요소 상태 (200 정상, 503 일부 장애)",
+    response=Envelope(Health),
+    same_shape_statuses=(503,),
+)
 async def health(request: Request) -> HTTPResponse:
     database, redis_status = await asyncio.gather(check_database(request), check_redis(request))
     search, ingest, collectors = await asyncio.gather(
-        check_search(request, database), check_ingest(request), read_collectors(request))
+        check_search(request, database), check_ingest(request), read_collectors(request)
+    )
     healthy = all(part["ok"] for part in (database, redis_status, search, ingest))
     status = 200 if healthy else 503
-    data = {"status": "ok" if healthy else "degraded", "database": database, "redis": redis_status,
-            "search": search, "ingest": ingest, "collectors": collectors}
+    data = {
+        "status": "ok" if healthy else "degraded",
+        "database": database,
+        "redis": redis_status,
+        "search": search,
+        "ingest": ingest,
+        "collectors": collectors,
+    }
     message = "정상 동작 중입니다." if healthy else "일부 구성 요소에 문제가 있습니다."
     return json({"status": status, "message": message, "data": data}, status=status)

@@ -12,6 +12,7 @@ the raw path, and unmatched paths share one label, so cardinality stays bounded.
 The counters are plain dicts and lists (a profile showed prometheus_client's locked metric
 objects costing ~9 % of a cached request); the exposition format is written here.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -20,7 +21,9 @@ import os
 import time
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, raw
+from sanic.response import BaseHTTPResponse, HTTPResponse, raw
+
+from api.http.operations import Raw, operation
 
 bp = Blueprint("metrics")
 
@@ -60,7 +63,7 @@ async def _start(request: Request) -> None:
     _in_flight += 1
 
 
-async def _finish(request: Request, response: HTTPResponse) -> None:
+async def _finish(request: Request, response: BaseHTTPResponse) -> None:
     global _in_flight
     started = getattr(request.ctx, "metrics_started", None)
     if started is None or response is None:
@@ -83,39 +86,57 @@ def _escape(value: str) -> str:
 
 def render() -> str:
     worker = str(os.getpid())
-    lines = ["# HELP api_http_requests_total HTTP requests served",
-             "# TYPE api_http_requests_total counter"]
+    lines = ["# HELP api_http_requests_total HTTP requests served", "# TYPE api_http_requests_total counter"]
     items = sorted(_series.items())
     for (method, route, status), (count, _, _) in items:
-        lines.append(f'api_http_requests_total{{method="{method}",route="{_escape(route)}",status="{status}",'
-                     f'worker="{worker}"}} {count}')
-    lines += ["# HELP api_http_request_duration_seconds Time from request to response",
-              "# TYPE api_http_request_duration_seconds histogram"]
+        lines.append(
+            f'api_http_requests_total{{method="{method}",route="{_escape(route)}",status="{status}",'
+            f'worker="{worker}"}} {count}'
+        )
+    lines += [
+        "# HELP api_http_request_duration_seconds Time from request to response",
+        "# TYPE api_http_request_duration_seconds histogram",
+    ]
     for (method, route, status), (count, total, buckets) in items:
         labels = f'method="{method}",route="{_escape(route)}",status="{status}",worker="{worker}"'
         cumulative = 0
-        for bound, n in zip(BUCKETS, buckets):
+        for bound, n in zip(BUCKETS, buckets, strict=False):
             cumulative += n
             lines.append(f'api_http_request_duration_seconds_bucket{{{labels},le="{bound}"}} {cumulative}')
         lines.append(f'api_http_request_duration_seconds_bucket{{{labels},le="+Inf"}} {count}')
         lines.append(f"api_http_request_duration_seconds_sum{{{labels}}} {total:.6f}")
         lines.append(f"api_http_request_duration_seconds_count{{{labels}}} {count}")
-    lines += ["# HELP api_gc_pause_seconds_total Time spent in garbage collection, by generation",
-              "# TYPE api_gc_pause_seconds_total counter"]
+    lines += [
+        "# HELP api_gc_pause_seconds_total Time spent in garbage collection, by generation",
+        "# TYPE api_gc_pause_seconds_total counter",
+    ]
     lines += [f'api_gc_pause_seconds_total{{generation="{g}",worker="{worker}"}} {v[1]:.6f}' for g, v in _gc.items()]
-    lines += ["# HELP api_gc_collections_total Garbage collections, by generation",
-              "# TYPE api_gc_collections_total counter"]
+    lines += [
+        "# HELP api_gc_collections_total Garbage collections, by generation",
+        "# TYPE api_gc_collections_total counter",
+    ]
     lines += [f'api_gc_collections_total{{generation="{g}",worker="{worker}"}} {v[0]}' for g, v in _gc.items()]
-    lines += ["# HELP api_gc_longest_pause_seconds Longest garbage collection pause, by generation",
-              "# TYPE api_gc_longest_pause_seconds gauge"]
+    lines += [
+        "# HELP api_gc_longest_pause_seconds Longest garbage collection pause, by generation",
+        "# TYPE api_gc_longest_pause_seconds gauge",
+    ]
     lines += [f'api_gc_longest_pause_seconds{{generation="{g}",worker="{worker}"}} {v[2]:.6f}' for g, v in _gc.items()]
-    lines += ["# HELP api_http_requests_in_flight Requests being handled",
-              "# TYPE api_http_requests_in_flight gauge",
-              f'api_http_requests_in_flight{{worker="{worker}"}} {_in_flight}']
+    lines += [
+        "# HELP api_http_requests_in_flight Requests being handled",
+        "# TYPE api_http_requests_in_flight gauge",
+        f'api_http_requests_in_flight{{worker="{worker}"}} {_in_flight}',
+    ]
     return "\n".join(lines) + "\n"
 
 
-@bp.get("/metrics")
+@operation(
+    bp,
+    "GET",
+    "/metrics",
+    tag="platform",
+    summary="Prometheus 지표 (요청 수, 지연 히스토그램)",
+    response=Raw(CONTENT_TYPE),
+)
 async def metrics(request: Request) -> HTTPResponse:
     return raw(render().encode(), content_type=CONTENT_TYPE)
 

@@ -7,6 +7,7 @@ routes and pools never die, so they are moved out of the collector's sight (`gc.
 young collections run less often (they are then larger, but the number of tracked objects per
 request is small and most die young, so the total time drops).
 """
+
 from __future__ import annotations
 
 import gc

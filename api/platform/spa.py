@@ -1,4 +1,5 @@
 """Serves the built SPA (frontend/dist) at `/`, with index.html for client-side routes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, file, html
 
-from api.errors import ApiError
+from api.http.errors import ApiError
 
 bp = Blueprint("spa")
 
@@ -27,7 +28,7 @@ def _resolve(dist: Path, path: str) -> Path | None:
 async def serve(request: Request, path: str = "") -> HTTPResponse:
     if path.startswith(("api/", "ws/")) or path in ("api", "ws"):
         raise ApiError("NOT_FOUND")
-    dist: Path = request.app.ctx.settings.frontend_dist
+    dist: Path = request.app.ctx.settings.api.frontend_dist
     index = dist / "index.html"
     if not index.is_file():
         return html(NOT_BUILT, status=503)

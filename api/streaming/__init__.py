@@ -4,18 +4,20 @@ document at `/api/asyncapi.json`.
 Each api worker process runs one `Hub` (one Redis pub/sub connection) created in
 `before_server_start`; see hub.py for the fan-out design.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import redis.asyncio as aioredis
-from redis.backoff import ExponentialBackoff
 from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, raw
 
-from api.errors import ApiError, error_response
+from api.http.errors import ApiError, error_response
+from api.http.operations import Raw, operation
 from api.streaming import sse, ws
 from api.streaming.hub import Hub
 
@@ -24,7 +26,14 @@ ASYNCAPI_PATH = Path(__file__).with_name("asyncapi.json")
 docs = Blueprint("stream_docs", url_prefix="/api")
 
 
-@docs.get("/asyncapi.json")
+@operation(
+    docs,
+    "GET",
+    "/asyncapi.json",
+    tag="streaming",
+    summary="WebSocket/SSE 메시지 명세 (AsyncAPI 3)",
+    response=Raw("application/json", {"type": "object"}),
+)
 async def asyncapi(request: Request) -> HTTPResponse:
     return raw(ASYNCAPI_PATH.read_bytes(), content_type="application/json")
 
@@ -44,8 +53,14 @@ async def start_hub(app: Sanic) -> None:
     # deny-list checks, snapshots) neither fails on nor starves the REST pool.
     # Stale connections after a Redis restart are retried once instead of failing a client.
     pool = aioredis.BlockingConnectionPool.from_url(
-        app.ctx.settings.redis_url, max_connections=64, timeout=5, socket_connect_timeout=2, socket_timeout=5,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2), retry_on_error=[RedisConnectionError])
+        app.ctx.settings.redis_url,
+        max_connections=64,
+        timeout=5,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        retry_on_error=[RedisConnectionError],
+    )
     app.ctx.stream_redis = aioredis.Redis(connection_pool=pool)
     app.ctx.stream_hub = Hub(app.ctx.settings.redis_url, app.ctx.stream_redis, app.ctx.db)
     await app.ctx.stream_hub.start()

@@ -11,20 +11,26 @@ with a `Last-Event-ID` header (or `lastEventId` query parameter) of the form
 `{symbol}:{epochMs}` only the latest ticks newer than epochMs are sent. Ticks between the
 last event and the latest one are not replayed: pub/sub keeps no history.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
 from collections import deque
+from typing import Annotated, cast
 
 import orjson
+from pydantic import Field
 from sanic import Blueprint, Request
 
-from api.auth import bearer_token, verify_token
-from api.errors import ApiError
-from api.streaming.hub import Hub, Message, sse_event, tick_time_ms
+from api.http.auth import bearer_token, verify_token
+from api.http.errors import ApiError
+from api.http.operations import NotBlank, Query, Raw, operation
+from api.streaming.frames import Message, sse_event
+from api.streaming.hub import Hub
 from api.streaming.ws import normalize_symbols, valid_code
+from core.contract.ticks import tick_time_ms
 
 log = logging.getLogger("api.streaming")
 
@@ -64,8 +70,10 @@ class SseConnection:
         self.wake.set()
 
     def take(self) -> bytes:
-        chunks = [sse_event("dropped", orjson.dumps({"type": "dropped", "symbol": s, "count": c}))
-                  for s, c in self.dropped.items()]
+        chunks = [
+            sse_event("dropped", orjson.dumps({"type": "dropped", "symbol": s, "count": c}))
+            for s, c in self.dropped.items()
+        ]
         self.dropped.clear()
         chunks.extend(frame for _, frame in self.pending)
         self.pending.clear()
@@ -84,14 +92,35 @@ def _last_event_ms(request: Request) -> int | None:
         return None
 
 
-@bp.get("/stream/stocks")
-async def stream_stocks(request: Request):
+class StreamQuery(Query):
+    symbols: Annotated[
+        str,
+        Field(min_length=1, max_length=2000, description="종목 코드, 쉼표로 구분", examples=["005930,000660"]),
+        NotBlank,
+    ]
+    token: Annotated[str, Field(max_length=4096, description="access token (EventSource는 헤더를 못 보냄)")] | None = (
+        None
+    )
+    lastEventId: Annotated[str, Field(max_length=64, description="재연결: 마지막 이벤트 id")] | None = None  # noqa: N815
+
+
+@operation(
+    bp,
+    "GET",
+    "/stream/stocks",
+    tag="streaming",
+    summary="실시간 체결 SSE (event: tick)",
+    query=StreamQuery,
+    response=Raw("text/event-stream"),
+    errors=("MISSING_FIELD", "INVALID_REQUEST", "UNAUTHORIZED", "TOO_MANY_REQUESTS", "STREAM_UNAVAILABLE"),
+)
+async def stream_stocks(request: Request, query: StreamQuery) -> None:
     app = request.app
     settings = app.ctx.settings
     hub: Hub = app.ctx.stream_hub
     if not hub.available:
         raise ApiError("STREAM_UNAVAILABLE")
-    token = bearer_token(request) or request.args.get("token")
+    token = bearer_token(request) or query.token
     if not token:
         raise ApiError("UNAUTHORIZED")
     try:
@@ -100,46 +129,45 @@ async def stream_stocks(request: Request):
         raise
     except Exception:  # noqa: BLE001 - Redis down while checking the deny-list
         raise ApiError("STREAM_UNAVAILABLE") from None
-    raw = request.args.get("symbols")
-    if not raw:
-        raise ApiError("MISSING_FIELD", "symbols 파라미터가 필요합니다.", field="symbols")
-    symbols = normalize_symbols(raw.split(",")) or []
+    symbols = normalize_symbols(query.symbols.split(",")) or []
     symbols = [s for s in symbols if s]
-    if len(symbols) > settings.stream_max_symbols:
-        raise ApiError("INVALID_REQUEST", f"최대 {settings.stream_max_symbols}개 종목까지 구독할 수 있습니다.")
+    if len(symbols) > settings.stream.max_symbols:
+        raise ApiError("INVALID_REQUEST", f"최대 {settings.stream.max_symbols}개 종목까지 구독할 수 있습니다.")
     known = await hub.is_known([s for s in symbols if valid_code(s)])
     accepted = [s for s in symbols if s in known]
     rejected = [{"symbol": s, "reason": "UNKNOWN_SYMBOL"} for s in symbols if s not in known]
     if not accepted:
         raise ApiError("INVALID_REQUEST", "구독할 수 있는 종목이 없습니다.", rejected=rejected)
 
-    conn = SseConnection(hub, claims.user_id, settings.stream_send_queue)
-    if not await hub.open_connection(conn, settings.stream_max_connections_per_user):
+    conn = SseConnection(hub, claims.user_id, settings.stream.send_queue)
+    if not await hub.open_connection(conn, settings.stream.max_connections_per_user):
         raise ApiError("TOO_MANY_REQUESTS", "동시 연결 수 한도를 초과했습니다.", headers={"Retry-After": "10"})
     try:
         response = await request.respond(
             content_type="text/event-stream; charset=utf-8",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"})
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
+        )
         conn.symbols.update(accepted)
         hub.add(conn, accepted)
-        first = [b"retry: %d\n\n" % RETRY_MS,
-                 sse_event("subscribed", orjson.dumps({"type": "subscribed", "accepted": accepted,
-                                                       "rejected": rejected}))]
+        first = [
+            b"retry: %d\n\n" % RETRY_MS,
+            sse_event("subscribed", orjson.dumps({"type": "subscribed", "accepted": accepted, "rejected": rejected})),
+        ]
         first.extend(await _latest(hub, accepted, _last_event_ms(request)))
         await response.send(b"".join(first))
-        heartbeat = settings.stream_heartbeat_seconds
-        deadline = settings.stream_slow_client_seconds
+        heartbeat = settings.stream.heartbeat_seconds
+        deadline = settings.stream.slow_client_seconds
         while True:
             try:
                 await asyncio.wait_for(conn.wake.wait(), heartbeat)
                 chunk = conn.take()
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 chunk = b": heartbeat %d\n\n" % int(time.time())
             try:
                 await asyncio.wait_for(response.send(chunk), deadline)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 log.info("closing slow SSE client (user %s)", claims.user_id)
-                request.transport.abort()
+                cast(asyncio.Transport, request.transport).abort()
                 break
     finally:
         hub.close_connection(conn, conn.symbols)
@@ -153,7 +181,7 @@ async def _latest(hub: Hub, symbols: list[str], after_ms: int | None) -> list[by
         log.warning("SSE last tick read failed: %s", exc)
         return []
     out = []
-    for symbol, tick in zip(symbols, ticks):
+    for symbol, tick in zip(symbols, ticks, strict=False):
         if not tick:
             continue
         ms = tick_time_ms(tick)

@@ -12,6 +12,7 @@ ticks go to a bounded queue; when it is full the oldest tick is dropped and coun
 client gets `{"type":"dropped","symbol","count"}` once it catches up. A client whose
 transport stays blocked past `stream_slow_client_seconds` is closed with 4408.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,11 @@ import orjson
 from sanic import Blueprint, Request
 from sanic.request import Request as SanicRequest
 
-from api.auth import bearer_token, verify_token
-from api.errors import ApiError
-from api.streaming.hub import Hub, Message, ws_text_frame
+from api.http.auth import bearer_token, verify_token
+from api.http.errors import ApiError
+from api.http.operations import Operation, Raw, declare
+from api.streaming.frames import Message, ws_text_frame
+from api.streaming.hub import STATUS_UNAVAILABLE, Hub
 
 log = logging.getLogger("api.streaming")
 
@@ -36,7 +39,7 @@ CLOSE_AUTH = 4401
 CLOSE_SLOW = 4408
 CLOSE_ABUSE = 4429
 CLOSE_TRY_AGAIN = 1013
-ABUSE_STRIKES = 5          # errors within ABUSE_WINDOW before a 4429 close
+ABUSE_STRIKES = 5  # errors within ABUSE_WINDOW before a 4429 close
 ABUSE_WINDOW = 60.0
 MAX_BATCH_FRAMES = 128
 # Per-connection kernel send buffer and transport high-water mark. Ticks are small and a client
@@ -91,8 +94,24 @@ def error_message(code: str, message: str, **extra: object) -> bytes:
 class WsConnection:
     """Send side of one WebSocket: direct writes when the client keeps up, a bounded queue when not."""
 
-    __slots__ = ("ws", "hub", "user_id", "symbols", "transport", "can_write", "out", "pending", "dropped",
-                 "holding", "held", "queue_size", "deadline", "blocked_since", "waiter", "closed")
+    __slots__ = (
+        "ws",
+        "hub",
+        "user_id",
+        "symbols",
+        "transport",
+        "can_write",
+        "out",
+        "pending",
+        "dropped",
+        "holding",
+        "held",
+        "queue_size",
+        "deadline",
+        "blocked_since",
+        "waiter",
+        "closed",
+    )
 
     def __init__(self, ws, hub: Hub, user_id: int, queue_size: int, deadline: float) -> None:
         self.ws = ws
@@ -178,16 +197,18 @@ class WsConnection:
                     victim = index
                     break
             if victim is not None:
-                sym = pending[victim][0]
+                dropped_symbol = pending[victim][0]
                 del pending[victim]
-                self.dropped[sym] = self.dropped.get(sym, 0) + 1  # type: ignore[index]
+                if dropped_symbol is not None:
+                    self.dropped[dropped_symbol] = self.dropped.get(dropped_symbol, 0) + 1
         pending.append((symbol, frame))
         if pump:
             self.pump()
 
     def _dropped_frames(self) -> list[bytes]:
-        frames = [ws_text_frame(orjson.dumps({"type": "dropped", "symbol": s, "count": c}))
-                  for s, c in self.dropped.items()]
+        frames = [
+            ws_text_frame(orjson.dumps({"type": "dropped", "symbol": s, "count": c})) for s, c in self.dropped.items()
+        ]
         self.dropped.clear()
         return frames
 
@@ -217,7 +238,7 @@ class WsConnection:
         remaining = self.deadline - (time.monotonic() - blocked_since)
         try:
             await asyncio.wait_for(self.can_write.wait(), max(0.001, remaining))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.waiter = None
             self.close_slow()
             return
@@ -300,15 +321,20 @@ async def stocks_ws(request: Request, ws) -> None:
         await ws.close(CLOSE_TRY_AGAIN, "stream unavailable")
         return
 
-    conn = WsConnection(ws, hub, claims.user_id, settings.stream_send_queue, settings.stream_slow_client_seconds)
-    if not await hub.open_connection(conn, settings.stream_max_connections_per_user):
-        await ws.send(error_message("TOO_MANY_CONNECTIONS", "동시 연결 수 한도를 초과했습니다.",
-                                    limit=settings.stream_max_connections_per_user).decode())
+    conn = WsConnection(ws, hub, claims.user_id, settings.stream.send_queue, settings.stream.slow_client_seconds)
+    if not await hub.open_connection(conn, settings.stream.max_connections_per_user):
+        await ws.send(
+            error_message(
+                "TOO_MANY_CONNECTIONS",
+                "동시 연결 수 한도를 초과했습니다.",
+                limit=settings.stream.max_connections_per_user,
+            ).decode()
+        )
         await ws.close(CLOSE_ABUSE, "too many connections")
         return
     if not hub.available:
-        conn.send_control(b'{"type":"status","stream":"unavailable"}')
-    limit = _RateLimit(settings.stream_max_messages_per_second)
+        conn.send_control(STATUS_UNAVAILABLE)
+    limit = _RateLimit(settings.stream.max_messages_per_second)
     strikes: deque[float] = deque()
 
     def strike() -> bool:
@@ -326,8 +352,13 @@ async def stocks_ws(request: Request, ws) -> None:
             if conn.closed:
                 break
             if not limit.allow():
-                conn.send_control(error_message("TOO_MANY_REQUESTS", "메시지를 너무 자주 보냈습니다.",
-                                                limit=settings.stream_max_messages_per_second))
+                conn.send_control(
+                    error_message(
+                        "TOO_MANY_REQUESTS",
+                        "메시지를 너무 자주 보냈습니다.",
+                        limit=settings.stream.max_messages_per_second,
+                    )
+                )
                 if strike():
                     await ws.close(CLOSE_ABUSE, "too many messages")
                     break
@@ -339,20 +370,23 @@ async def stocks_ws(request: Request, ws) -> None:
             except orjson.JSONDecodeError:
                 action, symbols = None, None
             if action not in ("subscribe", "unsubscribe") or symbols is None:
-                conn.send_control(error_message(
-                    "INVALID_REQUEST", '{"action":"subscribe"|"unsubscribe","symbols":[...]} 형식이어야 합니다.'))
+                conn.send_control(
+                    error_message(
+                        "INVALID_REQUEST", '{"action":"subscribe"|"unsubscribe","symbols":[...]} 형식이어야 합니다.'
+                    )
+                )
                 if strike():
                     await ws.close(CLOSE_ABUSE, "too many invalid messages")
                     break
                 continue
             if action == "subscribe":
-                over = await _subscribe(conn, hub, symbols, settings.stream_max_symbols)
+                over = await _subscribe(conn, hub, symbols, settings.stream.max_symbols)
                 if over and strike():
                     await ws.close(CLOSE_ABUSE, "symbol limit exceeded repeatedly")
                     break
             else:
                 _unsubscribe(conn, hub, symbols)
-    except Exception as exc:  # noqa: BLE001 - a closed socket ends the handler
+    except Exception as exc:
         if not type(exc).__name__.startswith(("ConnectionClosed", "WebsocketClosed")):
             raise
     finally:
@@ -362,8 +396,23 @@ async def stocks_ws(request: Request, ws) -> None:
 
 # `/ws/stocks/` is the documented path; `/ws/stocks` is accepted too.
 for _path, _name in (("/ws/stocks/", "stocks_ws"), ("/ws/stocks", "stocks_ws_noslash")):
-    bp.add_websocket_route(stocks_ws, _path, name=_name, strict_slashes=True,
-                           subprotocols=_BearerIfOffered())  # type: ignore[arg-type]
+    bp.add_websocket_route(stocks_ws, _path, name=_name, strict_slashes=True, subprotocols=_BearerIfOffered())
+declare(
+    Operation(
+        "GET",
+        "/ws/stocks",
+        "실시간 체결 WebSocket (Upgrade; 메시지는 /api/asyncapi.json)",
+        "streaming",
+        None,
+        None,
+        False,
+        Raw("text/plain"),
+        101,
+        (),
+        False,
+        "stocks_ws",
+    )
+)
 
 
 async def _subscribe(conn: WsConnection, hub: Hub, symbols: list[str], max_symbols: int) -> bool:
@@ -400,8 +449,11 @@ async def _subscribe(conn: WsConnection, hub: Hub, symbols: list[str], max_symbo
         finally:
             conn.release(added)
     if over:
-        conn.send_control(error_message("SYMBOL_LIMIT", f"연결당 최대 {max_symbols}개 종목까지 구독할 수 있습니다.",
-                                        limit=max_symbols))
+        conn.send_control(
+            error_message(
+                "SYMBOL_LIMIT", f"연결당 최대 {max_symbols}개 종목까지 구독할 수 있습니다.", limit=max_symbols
+            )
+        )
     return over
 
 

@@ -15,6 +15,7 @@ continues, cumulative figures keep growing, so times and volumes never go backwa
 market-hours mode trades happen only in the KRX regular session (09:00–15:30 KST, weekdays) and
 the path position follows the real clock.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from devtools.kissim.records import trade_record
 
 KST = timezone(timedelta(hours=9))
 SESSION_SECONDS = 6 * 3600 + 30 * 60  # 09:00–15:30
@@ -79,9 +82,11 @@ def limits(prev_close: int) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------
 # Daily history: indexed once into a compact per-symbol cache under the data folder.
 
+
 @dataclass(frozen=True)
 class DayShape:
     """A replayed day relative to its previous close: open/high/low/close ratios and volume."""
+
     open: float
     high: float
     low: float
@@ -141,17 +146,17 @@ class History:
             next(reader, None)
             for rec in reader:
                 try:
-                    o, h, l, c, v = int(rec[2]), int(rec[3]), int(rec[4]), int(rec[5]), int(rec[6])
+                    o, h, lo, c, v = int(rec[2]), int(rec[3]), int(rec[4]), int(rec[5]), int(rec[6])
                 except (ValueError, IndexError):
                     continue
-                if min(o, h, l, c) <= 0:
+                if min(o, h, lo, c) <= 0:
                     continue
-                rows.setdefault(rec[0], []).append((o, h, l, c, v))  # file is sorted by code, date
+                rows.setdefault(rec[0], []).append((o, h, lo, c, v))  # file is sorted by code, date
         out: dict[str, SymbolHistory] = {}
         for code, bars in rows.items():
-            bars = bars[-(HISTORY_DAYS_KEPT + 1):]
+            bars = bars[-(HISTORY_DAYS_KEPT + 1) :]
             days = []
-            for prev, cur in zip(bars, bars[1:]):
+            for prev, cur in zip(bars, bars[1:], strict=False):
                 pc = prev[3]
                 shape = DayShape(cur[0] / pc, cur[1] / pc, cur[2] / pc, cur[3] / pc, cur[4])
                 # skip days outside the ±30 % band (corporate actions) or with no trading
@@ -173,13 +178,14 @@ class History:
             c = 1 + rnd.gauss(0, 0.02)
             o = 1 + rnd.gauss(0, 0.01)
             h = max(o, c) * (1 + abs(rnd.gauss(0, 0.01)))
-            l = min(o, c) * (1 - abs(rnd.gauss(0, 0.01)))
-            days.append(DayShape(o, min(h, 1.29), max(l, 0.71), c, rnd.randint(50_000, 500_000)))
+            lo = min(o, c) * (1 - abs(rnd.gauss(0, 0.01)))
+            days.append(DayShape(o, min(h, 1.29), max(lo, 0.71), c, rnd.randint(50_000, 500_000)))
         return SymbolHistory(round_tick(rnd.uniform(3_000, 80_000)), 200_000, days)
 
 
 # ---------------------------------------------------------------------------------------------
 # Intraday path
+
 
 def bridge(rnd: random.Random, start: float, end: float, n: int, sigma: float) -> list[float]:
     """Brownian bridge of n+1 points from start to end (log prices)."""
@@ -192,8 +198,9 @@ def bridge(rnd: random.Random, start: float, end: float, n: int, sigma: float) -
     return [start + (end - start) * i / n + walk[i] - last * i / n for i in range(n + 1)]
 
 
-def intraday_path(rnd: random.Random, start: int, high: int, low: int, close: int,
-                  points: int = PATH_POINTS) -> list[int]:
+def intraday_path(
+    rnd: random.Random, start: int, high: int, low: int, close: int, points: int = PATH_POINTS
+) -> list[int]:
     """Price points from `start` to `close` touching `high` and `low`, inside [low, high]."""
     high = max(high, start, close)
     low = min(low, start, close)
@@ -204,7 +211,7 @@ def intraday_path(rnd: random.Random, start: int, high: int, low: int, close: in
     spread = max(lh - ll, 1e-4)
     sigma = spread / math.sqrt(points) * 0.9
     logs: list[float] = []
-    for (t0, v0), (t1, v1) in zip(anchors, anchors[1:]):
+    for (t0, v0), (t1, v1) in zip(anchors, anchors[1:], strict=False):
         seg = bridge(rnd, v0, v1, t1 - t0, sigma)
         logs.extend(seg if not logs else seg[1:])
     path = []
@@ -225,6 +232,7 @@ _U_MEAN = sum(u_shape(i / 1000) for i in range(1001)) / 1001
 
 # ---------------------------------------------------------------------------------------------
 # A symbol's market
+
 
 @dataclass
 class Trade:
@@ -294,7 +302,11 @@ class SymbolMarket:
         high, low, close = clamp(pc * shape.high), clamp(pc * shape.low), clamp(pc * shape.close)
         self.path = intraday_path(self.rnd, start, high, low, close)
         expected_trades = max(1.0, self.trades_per_second * SESSION_SECONDS / self.speed)
-        volume = shape.volume * self.prev_volume / max(1, self.history.last_volume) if self.history.last_volume else shape.volume
+        volume = (
+            shape.volume * self.prev_volume / max(1, self.history.last_volume)
+            if self.history.last_volume
+            else shape.volume
+        )
         self.mean_volume = max(1.0, volume / expected_trades)
 
     def session_fraction(self, now: float) -> float:
@@ -379,29 +391,77 @@ class SymbolMarket:
             return "2" if v > 0 else "5" if v < 0 else "3"
 
         prev_same_time = max(1, int(self.prev_volume * min(1.0, 0.05 + self.session_share())))
-        fields = [
-            self.symbol, hhmmss, str(price), sign, str(change), f"{rate:.2f}", f"{wavg:.2f}",
-            str(self.day_open), str(self.day_high), str(self.day_low), str(ask), str(bid),
-            str(volume), str(self.acc_volume), str(self.acc_amount),
-            str(self.sell_count), str(self.buy_count), str(self.buy_count - self.sell_count),
-            f"{cttr:.2f}", str(self.sell_qty), str(self.buy_qty), "1" if buy else "5",
-            f"{self.buy_qty / max(1, self.buy_qty + self.sell_qty):.2f}",
-            f"{self.acc_volume / self.prev_volume * 100:.2f}",
-            self.open_hour, s(price - self.day_open), str(price - self.day_open),
-            self.high_hour, s(price - self.day_high), str(price - self.day_high),
-            self.low_hour, s(price - self.day_low), str(price - self.day_low),
-            date, "20", "N", str(ask_q), str(bid_q), str(ask_q * 12 + rnd.randint(0, 999)),
-            str(bid_q * 12 + rnd.randint(0, 999)), f"{self.acc_volume / 5e7:.2f}", str(prev_same_time),
-            f"{self.acc_volume / prev_same_time * 100:.2f}", "0", "", str(self.day_open),
-        ]
-        return "^".join(fields)
+        total_ask, total_bid = ask_q * 12 + rnd.randint(0, 999), bid_q * 12 + rnd.randint(0, 999)
+        return trade_record(
+            mksc_shrn_iscd=self.symbol,
+            stck_cntg_hour=hhmmss,
+            stck_prpr=price,
+            prdy_vrss_sign=sign,
+            prdy_vrss=change,
+            prdy_ctrt=rate,
+            wghn_avrg_stck_prc=wavg,
+            stck_oprc=self.day_open,
+            stck_hgpr=self.day_high,
+            stck_lwpr=self.day_low,
+            askp1=ask,
+            bidp1=bid,
+            cntg_vol=volume,
+            acml_vol=self.acc_volume,
+            acml_tr_pbmn=self.acc_amount,
+            seln_cntg_csnu=self.sell_count,
+            shnu_cntg_csnu=self.buy_count,
+            ntby_cntg_csnu=self.buy_count - self.sell_count,
+            cttr=cttr,
+            seln_cntg_smtn=self.sell_qty,
+            shnu_cntg_smtn=self.buy_qty,
+            ccld_dvsn="1" if buy else "5",
+            shnu_rate=self.buy_qty / max(1, self.buy_qty + self.sell_qty),
+            prdy_vol_vrss_acml_vol_rate=self.acc_volume / self.prev_volume * 100,
+            oprc_hour=self.open_hour,
+            oprc_vrss_prpr_sign=s(price - self.day_open),
+            oprc_vrss_prpr=price - self.day_open,
+            hgpr_hour=self.high_hour,
+            hgpr_vrss_prpr_sign=s(price - self.day_high),
+            hgpr_vrss_prpr=price - self.day_high,
+            lwpr_hour=self.low_hour,
+            lwpr_vrss_prpr_sign=s(price - self.day_low),
+            lwpr_vrss_prpr=price - self.day_low,
+            bsop_date=date,
+            new_mkop_cls_code="20",
+            trht_yn=False,
+            askp_rsqn1=ask_q,
+            bidp_rsqn1=bid_q,
+            total_askp_rsqn=total_ask,
+            total_bidp_rsqn=total_bid,
+            vol_tnrt=self.acc_volume / 5e7,
+            prdy_smns_hour_acml_vol=prev_same_time,
+            prdy_smns_hour_acml_vol_rate=self.acc_volume / prev_same_time * 100,
+            hour_cls_code="0",
+            mrkt_trtm_cls_code=None,
+            vi_stnd_prc=self.day_open,
+        )
 
     def session_share(self) -> float:
         return 0.5
 
-    STATE_FIELDS = ("business_date", "prev_close", "prev_volume", "price", "day_open", "day_high", "day_low",
-                    "open_hour", "high_hour", "low_hour", "acc_volume", "acc_amount", "sell_count", "buy_count",
-                    "sell_qty", "buy_qty")
+    STATE_FIELDS = (
+        "business_date",
+        "prev_close",
+        "prev_volume",
+        "price",
+        "day_open",
+        "day_high",
+        "day_low",
+        "open_hour",
+        "high_hour",
+        "low_hour",
+        "acc_volume",
+        "acc_amount",
+        "sell_count",
+        "buy_count",
+        "sell_qty",
+        "buy_qty",
+    )
 
     def export_state(self) -> dict:
         """The day so far, so a restarted kissim continues it (KIS never restarts a day's counts)."""
@@ -421,14 +481,25 @@ class SymbolMarket:
         lower, upper = limits(pc)
         sign = "1" if price >= upper else "4" if price <= lower else "2" if change > 0 else "5" if change < 0 else "3"
         return {
-            "iscd_stat_cls_code": "55", "marg_rate": "20.00", "rprs_mrkt_kor_name": "KOSPI",
-            "stck_prpr": str(price), "prdy_vrss": str(change), "prdy_vrss_sign": sign,
-            "prdy_ctrt": f"{change / pc * 100:.2f}", "acml_tr_pbmn": str(self.acc_amount),
-            "acml_vol": str(self.acc_volume), "prdy_vrss_vol_rate": f"{self.acc_volume / self.prev_volume * 100:.2f}",
-            "stck_oprc": str(self.day_open or price), "stck_hgpr": str(self.day_high or price),
-            "stck_lwpr": str(self.day_low or price), "stck_mxpr": str(upper), "stck_llam": str(lower),
-            "stck_sdpr": str(pc), "wghn_avrg_stck_prc": f"{(self.acc_amount / self.acc_volume) if self.acc_volume else price:.2f}",
-            "stck_shrn_iscd": self.symbol, "aspr_unit": str(tick_size(price)),
+            "iscd_stat_cls_code": "55",
+            "marg_rate": "20.00",
+            "rprs_mrkt_kor_name": "KOSPI",
+            "stck_prpr": str(price),
+            "prdy_vrss": str(change),
+            "prdy_vrss_sign": sign,
+            "prdy_ctrt": f"{change / pc * 100:.2f}",
+            "acml_tr_pbmn": str(self.acc_amount),
+            "acml_vol": str(self.acc_volume),
+            "prdy_vrss_vol_rate": f"{self.acc_volume / self.prev_volume * 100:.2f}",
+            "stck_oprc": str(self.day_open or price),
+            "stck_hgpr": str(self.day_high or price),
+            "stck_lwpr": str(self.day_low or price),
+            "stck_mxpr": str(upper),
+            "stck_llam": str(lower),
+            "stck_sdpr": str(pc),
+            "wghn_avrg_stck_prc": f"{(self.acc_amount / self.acc_volume) if self.acc_volume else price:.2f}",
+            "stck_shrn_iscd": self.symbol,
+            "aspr_unit": str(tick_size(price)),
             "stck_bsop_date": self.business_date,
         }
 

@@ -5,6 +5,7 @@ REST:  POST /oauth2/Approval, POST /oauth2/tokenP,
 WS:    any path; subscribe/unsubscribe JSON, acks and error codes, PINGPONG, H0STCNT0 frames
 Test hooks (not KIS): POST /_kissim/fault, GET /_kissim/stats, GET /_kissim/sent?symbol=
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,11 +22,12 @@ from pathlib import Path
 import orjson
 from aiohttp import WSMsgType, web
 
-from ingest.kissim.market import History, SymbolMarket, kst_now, market_hours_fraction
+from devtools.kissim.market import History, SymbolMarket, kst_now, market_hours_fraction
+from devtools.kissim.records import TR_ID, trade_frame
 
 log = logging.getLogger("kissim")
 
-TRADE_TR = "H0STCNT0"
+TRADE_TR = TR_ID
 BOOK_TR = "H0STASP0"
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
@@ -47,8 +49,9 @@ class Config:
     replay_on_subscribe: int = 0  # resend this many last records on a (re)subscribe (dedup tests)
 
 
-def control(tr_id: str, tr_key: str, rt_cd: str, msg_cd: str, msg1: str, output: dict | None = None,
-            encrypt: str = "N") -> str:
+def control(
+    tr_id: str, tr_key: str, rt_cd: str, msg_cd: str, msg1: str, output: dict | None = None, encrypt: str = "N"
+) -> str:
     body: dict = {"rt_cd": rt_cd, "msg_cd": msg_cd, "msg1": msg1}
     if output is not None:
         body["output"] = output
@@ -82,9 +85,12 @@ class Faults:
 
     def as_dict(self) -> dict:
         now = time.monotonic()
-        return {"malformed": self.malformed, "extraFields": self.extra_fields,
-                "refuseSubscribe": max(0.0, self.refuse_subscribe_until - now),
-                "refuseSession": max(0.0, self.refuse_session_until - now)}
+        return {
+            "malformed": self.malformed,
+            "extraFields": self.extra_fields,
+            "refuseSubscribe": max(0.0, self.refuse_subscribe_until - now),
+            "refuseSession": max(0.0, self.refuse_session_until - now),
+        }
 
 
 class KisSim:
@@ -115,8 +121,9 @@ class KisSim:
     def market(self, symbol: str) -> SymbolMarket:
         found = self.markets.get(symbol)
         if found is None:
-            found = SymbolMarket(symbol, self.history.get(symbol), self.config.seed,
-                                 self.config.trade_rate, self.config.speed)
+            found = SymbolMarket(
+                symbol, self.history.get(symbol), self.config.seed, self.config.trade_rate, self.config.speed
+            )
             saved = self._saved.pop(symbol, None)
             if saved is not None:
                 found.restore_state(saved)
@@ -180,7 +187,7 @@ class KisSim:
             dt, last = now - last, now
             try:
                 await self._tick(now, dt)
-            except Exception:  # noqa: BLE001 - the simulator keeps running
+            except Exception:
                 log.exception("market tick failed")
 
     async def _tick(self, now: float, dt: float) -> None:
@@ -203,7 +210,7 @@ class KisSim:
             if extra:
                 self.faults.extra_fields -= 1
             records = [t.record + ("^X1^77" if extra else "") for t in trades]
-            frame = f"0|{TRADE_TR}|{len(records):03d}|" + "^".join(records)
+            frame = trade_frame(records)
             delivered = False
             for session in listeners:
                 if session.silent or session.closing:
@@ -217,15 +224,21 @@ class KisSim:
                     self.ledger[symbol].extend((t.seq, t.acc_volume) for t in trades)
         if self.faults.malformed > 0 and sends:
             self.faults.malformed -= 1
-            bad = ["0|H0STCNT0|002|005930^0930^70500", "0|H0STCNT0|0x1|garbage", "1|H0STCNT0|001|@@@",
-                   "0|H0STCNT0", "0|H0STCNT0|001|" + "^".join(["x"] * 46)]
+            bad = [
+                "0|H0STCNT0|002|005930^0930^70500",
+                "0|H0STCNT0|0x1|garbage",
+                "1|H0STCNT0|001|@@@",
+                "0|H0STCNT0",
+                "0|H0STCNT0|001|" + "^".join(["x"] * 46),
+            ]
             for session_frames in sends.values():
                 session_frames.extend(bad)
             self.stats["malformed_sent"] += len(bad)
         await asyncio.gather(*(self._send_many(self.sessions.get(sid), frames) for sid, frames in sends.items()))
 
     async def _send_market_status(self, kst: datetime, status: str) -> None:
-        # H0STMKO0 (장운영정보): code, 거래정지, 사유, 장운영구분, 예상장운영, 임의연장, 배분, 종목상태, VI, 시간외VI, 거래소
+        # H0STMKO0 (장운영정보): code, 거래정지, 사유, 장운영구분, 예상장운영, 임의연장, 배분, 종목상태,
+        # VI, 시간외VI, 거래소
         code = "20" if status == "open" else "30"
         for session in list(self.sessions.values()):
             for tr_id, tr_key in session.registrations:
@@ -246,8 +259,9 @@ class KisSim:
     async def run_pingpong(self) -> None:
         while True:
             await asyncio.sleep(self.config.pingpong_seconds)
-            text = orjson.dumps({"header": {"tr_id": "PINGPONG",
-                                            "datetime": kst_now().strftime("%Y%m%d%H%M%S")}}).decode()
+            text = orjson.dumps(
+                {"header": {"tr_id": "PINGPONG", "datetime": kst_now().strftime("%Y%m%d%H%M%S")}}
+            ).decode()
             for session in list(self.sessions.values()):
                 if not session.silent and not session.closing:
                     session.unanswered_pings += 1
@@ -322,8 +336,14 @@ class KisSim:
             else:
                 session.registrations.add(pair)
                 self.stats["subscribes"] += 1
-                reply = control(tr_id, tr_key, "0", "OPSP0000", "SUBSCRIBE SUCCESS",
-                                {"iv": secrets.token_hex(8), "key": secrets.token_hex(16)})
+                reply = control(
+                    tr_id,
+                    tr_key,
+                    "0",
+                    "OPSP0000",
+                    "SUBSCRIBE SUCCESS",
+                    {"iv": secrets.token_hex(8), "key": secrets.token_hex(16)},
+                )
                 await self._send_many(session, [reply])
                 if tr_id == TRADE_TR and self.config.replay_on_subscribe:
                     market = self.markets.get(tr_key)
@@ -351,8 +371,11 @@ class KisSim:
             return True
         holder = self.owner.get(appkey)
         lingering = self.linger.get(appkey, 0.0) > time.monotonic()
-        if (holder is not None and holder != session.id) or lingering or \
-                self.faults.refuse_session_until > time.monotonic():
+        if (
+            (holder is not None and holder != session.id)
+            or lingering
+            or self.faults.refuse_session_until > time.monotonic()
+        ):
             session.refused = True
             return False
         session.appkey = appkey
@@ -384,20 +407,29 @@ class KisSim:
         current = self.tokens.get(appkey)
         if current and now - current[1] < self.config.token_min_interval:
             self.stats["token_refusals"] += 1
-            return _kis_json({"error_description": "접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)",
-                              "error_code": "EGW00133"}, 403)
+            return _kis_json(
+                {"error_description": "접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)", "error_code": "EGW00133"}, 403
+            )
         if current and now - current[1] < 6 * 3600 and current[2] > now:
             token = current[0]
             expires = current[2]
         else:
-            token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9." + secrets.token_urlsafe(48) + "." + secrets.token_urlsafe(32)
+            token = (
+                "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9." + secrets.token_urlsafe(48) + "." + secrets.token_urlsafe(32)
+            )
             expires = now + 86400
         self.tokens[appkey] = (token, now, expires)
         self.token_owner[token] = appkey
         self.token_issued[appkey] += 1
         expired_text = (datetime.fromtimestamp(expires, kst_now().tzinfo)).strftime("%Y-%m-%d %H:%M:%S")
-        return _kis_json({"access_token": token, "access_token_token_expired": expired_text,
-                          "token_type": "Bearer", "expires_in": int(expires - now)})
+        return _kis_json(
+            {
+                "access_token": token,
+                "access_token_token_expired": expired_text,
+                "token_type": "Bearer",
+                "expires_in": int(expires - now),
+            }
+        )
 
     def _check_rest(self, request: web.Request, tr_id: str) -> web.Response | None:
         appkey = request.headers.get("appkey", "")
@@ -433,8 +465,9 @@ class KisSim:
         market = self.market(symbol)
         if not market.business_date:
             market.advance(time.time(), 0.0, kst_now())
-        return _kis_json({"output": market.snapshot(), "rt_cd": "0", "msg_cd": "MCA00000",
-                          "msg1": "정상처리 되었습니다."})
+        return _kis_json(
+            {"output": market.snapshot(), "rt_cd": "0", "msg_cd": "MCA00000", "msg1": "정상처리 되었습니다."}
+        )
 
     # -- test hooks ------------------------------------------------------------------------
     async def fault(self, request: web.Request) -> web.Response:
@@ -476,12 +509,29 @@ class KisSim:
         return web.json_response({"ok": True, "kind": kind, "sessions": len(targets)})
 
     async def stats_view(self, request: web.Request) -> web.Response:
-        sessions = [{"id": s.id, "appkey": s.appkey, "refused": s.refused, "silent": s.silent,
-                     "registrations": sorted(k for t, k in s.registrations)} for s in self.sessions.values()]
-        return web.json_response({"stats": dict(self.stats), "sessions": sessions, "faults": self.faults.as_dict(),
-                                  "connects": dict(self.connects), "tokensIssued": dict(self.token_issued),
-                                  "symbols": {s: {"seq": m.buy_count + m.sell_count, "price": m.price,
-                                                  "accVolume": m.acc_volume} for s, m in self.markets.items()}})
+        sessions = [
+            {
+                "id": s.id,
+                "appkey": s.appkey,
+                "refused": s.refused,
+                "silent": s.silent,
+                "registrations": sorted(k for t, k in s.registrations),
+            }
+            for s in self.sessions.values()
+        ]
+        return web.json_response(
+            {
+                "stats": dict(self.stats),
+                "sessions": sessions,
+                "faults": self.faults.as_dict(),
+                "connects": dict(self.connects),
+                "tokensIssued": dict(self.token_issued),
+                "symbols": {
+                    s: {"seq": m.buy_count + m.sell_count, "price": m.price, "accVolume": m.acc_volume}
+                    for s, m in self.markets.items()
+                },
+            }
+        )
 
     async def sent(self, request: web.Request) -> web.Response:
         symbol = request.query.get("symbol")
@@ -500,8 +550,11 @@ class KisSim:
         app.router.add_get("/{tail:.*}", self.websocket)  # any path is a WebSocket (KIS ignores it)
 
         async def background(app: web.Application):
-            tasks = [asyncio.create_task(self.run_market()), asyncio.create_task(self.run_pingpong()),
-                     asyncio.create_task(self.run_state_saver())]
+            tasks = [
+                asyncio.create_task(self.run_market()),
+                asyncio.create_task(self.run_pingpong()),
+                asyncio.create_task(self.run_state_saver()),
+            ]
             yield
             for task in tasks:
                 task.cancel()
@@ -529,5 +582,10 @@ async def _json(request: web.Request) -> dict:
 
 
 def _kis_json(data: dict, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json",
-                        charset="UTF-8", headers={"tr_cont": "D", "gt_uid": uuid.uuid4().hex})
+    return web.Response(
+        body=orjson.dumps(data),
+        status=status,
+        content_type="application/json",
+        charset="UTF-8",
+        headers={"tr_cont": "D", "gt_uid": uuid.uuid4().hex},
+    )

@@ -5,9 +5,9 @@ DART answers HTTP 200 for application errors; the outcome is the `status` field:
 then raised), `010`/`011`/`901` bad or expired key, `800`/`900` service trouble (retried).
 corpCode.xml is a zip on success and an XML error document otherwise (sniffed by the `PK` magic).
 """
+
 from __future__ import annotations
 
-import asyncio
 import io
 import xml.etree.ElementTree as ET
 import zipfile
@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import aiohttp
 import orjson
 
-from jobs.clients.common import (AuthError, MalformedResponse, Pacer, RateLimited, ServiceError, Unavailable,
-                                 with_retries)
+from core.services import AuthError, MalformedResponse, Pacer, RateLimited, ServiceError, Unavailable, with_retries
 
 VIEWER_URL = "https://dart.fss.or.kr/dsaf001/main.do?rcpNo={}"
 REPORT_CODES = {"11013": "Q1", "11012": "Q2", "11014": "Q3", "11011": "FY"}
@@ -28,7 +27,7 @@ class CorpCode:
     corp_code: str
     corp_name: str
     corp_eng_name: str
-    stock_code: str      # "" for unlisted companies
+    stock_code: str  # "" for unlisted companies
     modify_date: str
 
 
@@ -60,9 +59,15 @@ def parse_corp_codes(body: bytes) -> list[CorpCode]:
     out = []
     try:
         for el in ET.fromstring(xml).iter("list"):
-            out.append(CorpCode(el.findtext("corp_code", "").strip(), el.findtext("corp_name", "").strip(),
-                                el.findtext("corp_eng_name", "").strip(), el.findtext("stock_code", "").strip(),
-                                el.findtext("modify_date", "").strip()))
+            out.append(
+                CorpCode(
+                    el.findtext("corp_code", "").strip(),
+                    el.findtext("corp_name", "").strip(),
+                    el.findtext("corp_eng_name", "").strip(),
+                    el.findtext("stock_code", "").strip(),
+                    el.findtext("modify_date", "").strip(),
+                )
+            )
     except ET.ParseError as exc:
         raise MalformedResponse("dart", "malformed", f"CORPCODE.xml: {exc}") from None
     return out
@@ -85,8 +90,17 @@ def amount(text: str | None) -> int | None:
 
 
 class DartClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, api_key: str, *, timeout: float = 30.0,
-                 attempts: int = 4, retry_delay: float = 2.0, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
+        attempts: int = 4,
+        retry_delay: float = 2.0,
+        interval: float = 0.1,
+    ) -> None:
         self.session = session
         self.base = base_url.rstrip("/") + "/api/"
         self.key = api_key
@@ -97,15 +111,16 @@ class DartClient:
     async def _get(self, path: str, params: dict) -> bytes:
         await self.pacer.wait()
         try:
-            async with self.session.get(self.base + path, params={"crtfc_key": self.key, **params},
-                                        timeout=self.timeout) as resp:
+            async with self.session.get(
+                self.base + path, params={"crtfc_key": self.key, **params}, timeout=self.timeout
+            ) as resp:
                 body = await resp.read()
                 if resp.status >= 500:
                     raise Unavailable("dart", str(resp.status), "server error", resp.status)
                 if resp.status != 200:
                     raise ServiceError("dart", str(resp.status), body[:200].decode(errors="replace"), resp.status)
                 return body
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Unavailable("dart", "timeout", f"no answer within {self.timeout.total}s") from None
         except aiohttp.ClientError as exc:
             raise Unavailable("dart", "connection", str(exc)) from None
@@ -131,18 +146,32 @@ class DartClient:
         return await with_retries(call, attempts=self.attempts, base_delay=self.retry_delay, what="dart corpCode")
 
     async def single_accounts(self, corp_code: str, year: int, reprt_code: str) -> list[dict]:
-        data = await self._json("fnlttSinglAcnt.json",
-                                {"corp_code": corp_code, "bsns_year": str(year), "reprt_code": reprt_code})
+        data = await self._json(
+            "fnlttSinglAcnt.json", {"corp_code": corp_code, "bsns_year": str(year), "reprt_code": reprt_code}
+        )
         return data.get("list") or [] if data["status"] == "000" else []
 
-    async def filings(self, *, bgn_de: str, end_de: str, corp_code: str | None = None, pblntf_ty: str = "A",
-                      page_count: int = 100, max_pages: int = 200) -> list[dict]:
+    async def filings(
+        self,
+        *,
+        bgn_de: str,
+        end_de: str,
+        corp_code: str | None = None,
+        pblntf_ty: str = "A",
+        page_count: int = 100,
+        max_pages: int = 200,
+    ) -> list[dict]:
         """All pages of list.json for the range (periodic reports by default)."""
         out: list[dict] = []
         page = 1
         while page <= max_pages:
-            params = {"bgn_de": bgn_de, "end_de": end_de, "pblntf_ty": pblntf_ty, "page_no": str(page),
-                      "page_count": str(page_count)}
+            params = {
+                "bgn_de": bgn_de,
+                "end_de": end_de,
+                "pblntf_ty": pblntf_ty,
+                "page_no": str(page),
+                "page_count": str(page_count),
+            }
             if corp_code:
                 params["corp_code"] = corp_code
             data = await self._json("list.json", params)
@@ -160,7 +189,14 @@ class DartClient:
 ACCOUNTS = {
     "revenue": ("매출액", "수익(매출액)", "영업수익", "매출"),
     "operating_profit": ("영업이익", "영업이익(손실)"),
-    "net_income": ("당기순이익", "당기순이익(손실)", "분기순이익", "반기순이익", "분기순이익(손실)", "반기순이익(손실)"),
+    "net_income": (
+        "당기순이익",
+        "당기순이익(손실)",
+        "분기순이익",
+        "반기순이익",
+        "분기순이익(손실)",
+        "반기순이익(손실)",
+    ),
 }
 
 
@@ -184,6 +220,11 @@ def key_accounts(rows: list[dict]) -> dict | None:
                     cumulative[field] = amount(r.get("thstrm_add_amount"))
                     break
         if any(v is not None for v in current.values()):
-            return {"fs_basis": basis, "rcept_no": picked[0].get("rcept_no"), "current": current,
-                    "cumulative": cumulative, "currency": picked[0].get("currency") or "KRW"}
+            return {
+                "fs_basis": basis,
+                "rcept_no": picked[0].get("rcept_no"),
+                "current": current,
+                "cumulative": cumulative,
+                "currency": picked[0].get("currency") or "KRW",
+            }
     return None

@@ -4,15 +4,15 @@
 a 200 whose `data.httpStatus` ≥ 400 (the target page failed) → PageUnavailable (skip the page),
 5xx/timeouts → retried.
 """
+
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import aiohttp
 import orjson
 
-from jobs.clients.common import AuthError, MalformedResponse, RateLimited, ServiceError, Unavailable, with_retries
+from core.services import AuthError, MalformedResponse, RateLimited, ServiceError, Unavailable, with_retries
 
 
 class PageUnavailable(ServiceError):
@@ -29,12 +29,24 @@ class Article:
 
 
 class JinaClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, api_key: str | None, *,
-                 timeout: float = 45.0, attempts: int = 3, retry_delay: float = 2.0) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        api_key: str | None,
+        *,
+        timeout: float = 45.0,
+        attempts: int = 3,
+        retry_delay: float = 2.0,
+    ) -> None:
         self.session = session
         self.url = base_url.rstrip("/") + "/"
-        self.headers = {"Accept": "application/json", "Content-Type": "application/json",
-                        "X-Return-Format": "markdown", "X-Timeout": "30"}
+        self.headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "X-Return-Format": "markdown",
+            "X-Timeout": "30",
+        }
         if api_key:
             self.headers["Authorization"] = f"Bearer {api_key}"
         self.timeout = aiohttp.ClientTimeout(total=timeout)
@@ -42,10 +54,11 @@ class JinaClient:
 
     async def _read(self, target: str) -> Article:
         try:
-            async with self.session.post(self.url, data=orjson.dumps({"url": target}), headers=self.headers,
-                                         timeout=self.timeout) as resp:
+            async with self.session.post(
+                self.url, data=orjson.dumps({"url": target}), headers=self.headers, timeout=self.timeout
+            ) as resp:
                 body, status = await resp.read(), resp.status
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Unavailable("jina", "timeout", f"no answer within {self.timeout.total}s") from None
         except aiohttp.ClientError as exc:
             raise Unavailable("jina", "connection", str(exc)) from None
@@ -74,9 +87,15 @@ class JinaClient:
         if (page.get("httpStatus") or 200) >= 400:
             raise PageUnavailable("jina", str(page["httpStatus"]), page.get("warning") or "target page error")
         usage = page.get("usage") or (data.get("meta") or {}).get("usage") or {}
-        return Article(page.get("url") or target, page.get("title"), page["content"], page.get("publishedTime"),
-                       usage.get("tokens"))
+        return Article(
+            page.get("url") or target,
+            page.get("title"),
+            page["content"],
+            page.get("publishedTime"),
+            usage.get("tokens"),
+        )
 
     async def read(self, target: str) -> Article:
-        return await with_retries(lambda: self._read(target), attempts=self.attempts, base_delay=self.retry_delay,
-                                  what=f"jina {target}")
+        return await with_retries(
+            lambda: self._read(target), attempts=self.attempts, base_delay=self.retry_delay, what=f"jina {target}"
+        )

@@ -5,6 +5,7 @@ retried with back-off, the daily quota (`010`) and auth failures (401 `024`) are
 timeouts and malformed bodies are retried and then raised. Titles and snippets come back with
 `<b>` tags and HTML entities: tags are stripped first, then entities unescaped.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,16 @@ from urllib.parse import urlparse
 
 import aiohttp
 
-from jobs.clients.common import (AuthError, MalformedResponse, Pacer, QuotaExceeded, RateLimited, ServiceError,
-                                 Unavailable, with_retries)
+from core.services import (
+    AuthError,
+    MalformedResponse,
+    Pacer,
+    QuotaExceeded,
+    RateLimited,
+    ServiceError,
+    Unavailable,
+    with_retries,
+)
 
 MAX_START = 1000
 MAX_DISPLAY = 100
@@ -35,16 +44,22 @@ def clean_text(raw: str | None) -> str:
 
 @dataclass(frozen=True)
 class NewsItem:
-    url: str                 # the publisher's URL (originallink), or Naver's link when absent
-    link: str                # Naver News URL (or the same as url)
+    url: str  # the publisher's URL (originallink), or Naver's link when absent
+    link: str  # Naver News URL (or the same as url)
     title: str
     summary: str
-    source: str              # publisher host, e.g. www.example-news.co.kr
+    source: str  # publisher host, e.g. www.example-news.co.kr
     published_at: dt.datetime | None
 
     def to_json(self) -> dict:
-        return {"url": self.url, "link": self.link, "title": self.title, "summary": self.summary,
-                "source": self.source, "publishedAt": self.published_at.isoformat() if self.published_at else None}
+        return {
+            "url": self.url,
+            "link": self.link,
+            "title": self.title,
+            "summary": self.summary,
+            "source": self.source,
+            "publishedAt": self.published_at.isoformat() if self.published_at else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -64,14 +79,29 @@ def parse_item(raw: dict) -> NewsItem | None:
         published = email.utils.parsedate_to_datetime(raw["pubDate"]) if raw.get("pubDate") else None
     except (TypeError, ValueError):
         published = None
-    return NewsItem(url=url, link=(raw.get("link") or url).strip(), title=title,
-                    summary=clean_text(raw.get("description")), source=urlparse(url).hostname or "",
-                    published_at=published)
+    return NewsItem(
+        url=url,
+        link=(raw.get("link") or url).strip(),
+        title=title,
+        summary=clean_text(raw.get("description")),
+        source=urlparse(url).hostname or "",
+        published_at=published,
+    )
 
 
 class NaverNewsClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, client_id: str, client_secret: str, *,
-                 timeout: float = 10.0, attempts: int = 4, retry_delay: float = 1.0, interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 4,
+        retry_delay: float = 1.0,
+        interval: float = 0.1,
+    ) -> None:
         self.session = session
         self.url = base_url.rstrip("/") + "/v1/search/news.json"
         self.headers = {"X-Naver-Client-Id": client_id, "X-Naver-Client-Secret": client_secret}
@@ -85,7 +115,7 @@ class NaverNewsClient:
             async with self.session.get(self.url, params=params, headers=self.headers, timeout=self.timeout) as resp:
                 body = await resp.read()
                 status = resp.status
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise Unavailable("naver", "timeout", f"no answer within {self.timeout.total}s") from None
         except aiohttp.ClientError as exc:
             raise Unavailable("naver", "connection", str(exc)) from None
@@ -113,14 +143,20 @@ class NaverNewsClient:
 
     async def search(self, query: str, *, start: int = 1, display: int = MAX_DISPLAY, sort: str = "date") -> NewsPage:
         params = {"query": query, "display": str(display), "start": str(start), "sort": sort}
-        data = await with_retries(lambda: self._get(params), attempts=self.attempts, base_delay=self.retry_delay,
-                                  what=f"naver news {query!r} start={start}")
+        data = await with_retries(
+            lambda: self._get(params),
+            attempts=self.attempts,
+            base_delay=self.retry_delay,
+            what=f"naver news {query!r} start={start}",
+        )
         items = [i for i in (parse_item(r) for r in data["items"] if isinstance(r, dict)) if i is not None]
-        return NewsPage(int(data.get("total") or 0), int(data.get("start") or start),
-                        int(data.get("display") or len(items)), items)
+        return NewsPage(
+            int(data.get("total") or 0), int(data.get("start") or start), int(data.get("display") or len(items)), items
+        )
 
-    async def search_all(self, query: str, *, max_items: int = 100, since: dt.datetime | None = None,
-                         display: int = MAX_DISPLAY) -> list[NewsItem]:
+    async def search_all(
+        self, query: str, *, max_items: int = 100, since: dt.datetime | None = None, display: int = MAX_DISPLAY
+    ) -> list[NewsItem]:
         """Newest first, page after page, until `max_items`, the end of the results, start > 1000,
         or (with `since`) an item older than `since`. De-duplicated by URL."""
         seen: set[str] = set()

@@ -1,5 +1,6 @@
 """Fixtures of the REST api tests: a real `python -m api` per module (tests/conftest.py gives the
 database and Redis), with generous rate limits and cheap bcrypt unless a module asks otherwise."""
+
 from __future__ import annotations
 
 import itertools
@@ -7,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests import harness
+from tests.support import harness
 
 FAST_ENV = {"BCRYPT_ROUNDS": "4", "RATE_LIMIT_PER_MINUTE": "100000", "AUTH_RATE_LIMIT_PER_MINUTE": "100000"}
 PASSWORD = "SecurePass123!"
@@ -21,7 +22,9 @@ def start_api(database_url: str, redis_url: str, log_path, **overrides: str) -> 
 
 @pytest.fixture(scope="module")
 def api(snapshot_database_url, redis_url, output_dir, request):
-    server = start_api(snapshot_database_url, redis_url, output_dir / f"{request.module.__name__.rsplit('.', 1)[-1]}.log")
+    server = start_api(
+        snapshot_database_url, redis_url, output_dir / f"{request.module.__name__.rsplit('.', 1)[-1]}.log"
+    )
     yield server
     server.stop()
 

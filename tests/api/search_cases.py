@@ -4,10 +4,11 @@ A backend is exercised through `search(keyword, page, size) -> (total, [company 
 tests/api/test_search.py for how the PostgreSQL backend and (when OPENSEARCH_URL is set) the
 OpenSearch backend are run through the same cases over HTTP.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 Search = Callable[[str, int, int], tuple[int, list[str]]]
 
@@ -15,8 +16,8 @@ Search = Callable[[str, int, int], tuple[int, list[str]]]
 @dataclass(frozen=True)
 class Case:
     keyword: str
-    first: str | None = None              # the first result's name
-    contains: tuple[str, ...] = ()        # names that must be on the first page
+    first: str | None = None  # the first result's name
+    contains: tuple[str, ...] = ()  # names that must be on the first page
     before: tuple[tuple[str, str], ...] = ()  # (a, b): a ranks above b on the first page
     min_total: int = 1
     max_total: int | None = None

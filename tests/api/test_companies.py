@@ -1,4 +1,5 @@
 """Companies: profile, financials, OHLCV (bar tables + the open bar in Redis), news, reports, analysis."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,9 @@ import orjson
 import pytest
 import redis
 
-from api import cache
+from api.http import cache
+from core.contract import cache as cache_contract
+from core.contract import keys
 from tests.api.conftest import Client, assert_error
 
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -36,14 +39,43 @@ def test_profile_of_samsung(client, snapshot_database_url):
     assert resp.status == 200
     data = resp.json()["data"]
     assert data["symbol"] == "005930" and data["name"] == "삼성전자" and data["market"] == "KOSPI"
-    for key in ("companyId", "nameEn", "marketSegment", "industryId", "industryName", "themeSector", "description",
-                "logo", "listingDate", "homepage", "ceo", "region", "sharesOutstanding", "price", "change",
-                "changePercent", "open", "high", "low", "volume", "prevClose", "marketCap", "week52High",
-                "week52Low", "per", "pbr", "eps", "asOf", "source", "listingAsOf"):
+    for key in (
+        "companyId",
+        "nameEn",
+        "marketSegment",
+        "industryId",
+        "industryName",
+        "themeSector",
+        "description",
+        "logo",
+        "listingDate",
+        "homepage",
+        "ceo",
+        "region",
+        "sharesOutstanding",
+        "price",
+        "change",
+        "changePercent",
+        "open",
+        "high",
+        "low",
+        "volume",
+        "prevClose",
+        "marketCap",
+        "week52High",
+        "week52Low",
+        "per",
+        "pbr",
+        "eps",
+        "asOf",
+        "source",
+        "listingAsOf",
+    ):
         assert key in data, key
     assert data["asOf"] == "2026-08-21" and data["source"] == "krx"
-    last_two = sql(snapshot_database_url,
-                   "SELECT close FROM stock_prices_1d WHERE symbol = '005930' ORDER BY bucket DESC LIMIT 2")
+    last_two = sql(
+        snapshot_database_url, "SELECT close FROM stock_prices_1d WHERE symbol = '005930' ORDER BY bucket DESC LIMIT 2"
+    )
     assert data["price"] == last_two[0]["close"] and data["prevClose"] == last_two[1]["close"]
     assert data["change"] == last_two[0]["close"] - last_two[1]["close"]
     assert data["marketCap"] == data["sharesOutstanding"] * data["price"]
@@ -58,8 +90,9 @@ def test_profile_is_cached_until_invalidated(client, snapshot_database_url, redi
     assert client.get("/api/companies/2").json()["data"]["ceo"] == first["ceo"]  # served from cache:company:2:profile
     r = redis.Redis.from_url(redis_url)
     assert 3000 < r.ttl("cache:company:2:profile") <= 3600
-    assert asyncio.run(cache.invalidate_url(redis_url, company_ids=[2])) >= 1
+    assert asyncio.run(cache_contract.invalidate_url(redis_url, company_ids=[2])) >= 1
     import time
+
     time.sleep(cache.LOCAL_TTL_S + 0.2)  # the per-worker copy lives this long
     assert client.get("/api/companies/2").json()["data"]["ceo"] == "changed"
 
@@ -111,16 +144,36 @@ def test_ohlcv_range_in_iso_and_epoch(client):
     assert dated.json()["data"] == iso
 
 
-@pytest.mark.parametrize("query", ["interval=5m", "interval=1d&start=yesterday", "interval=1d&start=2026-13-01",
-                                   "interval=1d&start=2026-08-10&end=2026-08-01", "interval=1d&end=12ab"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "interval=5m",
+        "interval=1d&start=yesterday",
+        "interval=1d&start=2026-13-01",
+        "interval=1d&start=2026-08-10&end=2026-08-01",
+        "interval=1d&end=12ab",
+    ],
+)
 def test_ohlcv_bad_interval_or_range_is_400(client, query):
     assert_error(client.get(f"/api/companies/1/ohlcv?{query}"), 400, "INVALID_REQUEST")
 
 
 def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_url, redis_url):
     day = dt.datetime(2026, 8, 21, 9, 0, tzinfo=KST)
-    rows = [("005930", day + dt.timedelta(minutes=i), 280000 + i, 280100 + i, 279900 + i, 280050 + i, 1000 + i,
-             (280050 + i) * (1000 + i), "kissim") for i in range(30)]
+    rows = [
+        (
+            "005930",
+            day + dt.timedelta(minutes=i),
+            280000 + i,
+            280100 + i,
+            279900 + i,
+            280050 + i,
+            1000 + i,
+            (280050 + i) * (1000 + i),
+            "kissim",
+        )
+        for i in range(30)
+    ]
     # an older day that the default (last trading day) must leave out
     rows.append(("005930", day - dt.timedelta(days=1), 1, 1, 1, 1, 1, 1, "kissim"))
 
@@ -128,14 +181,29 @@ def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_
         conn = await asyncpg.connect(snapshot_database_url)
         await conn.executemany(
             """INSERT INTO stock_prices_1m (symbol, bucket, open, high, low, close, volume, amount, source)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""", rows)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+            rows,
+        )
         await conn.close()
 
     asyncio.run(insert())
     open_time = int((day + dt.timedelta(minutes=30)).timestamp())
-    redis.Redis.from_url(redis_url).hset("bar:1m:005930", mapping={
-        "time": open_time, "open": 281000, "high": 281500, "low": 280900, "close": 281200, "volume": 77,
-        "amount": 21652400, "tradeCount": 5, "source": "kissim"})
+    redis.Redis.from_url(redis_url).set(
+        keys.open_bar("1m", "005930"),
+        orjson.dumps(
+            {
+                "time": open_time,
+                "open": 281000,
+                "high": 281500,
+                "low": 280900,
+                "close": 281200,
+                "volume": 77,
+                "amount": 21652400,
+                "tradeCount": 5,
+                "source": "kissim",
+            }
+        ),
+    )
     body = client.get("/api/companies/1/ohlcv?interval=1m").json()
     assert len(body["data"]) == 30 and body["data"][0]["time"] == int(day.timestamp())
     assert body["data"][-1]["close"] == 280079
@@ -151,22 +219,26 @@ def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_
 
 
 def test_news_reports_and_analysis(client, snapshot_database_url):
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """WITH n AS (INSERT INTO news (url, title, summary, source, published_at)
                       SELECT 'https://news.example.com/' || i, '삼성전자 뉴스 ' || i, '요약', 'example',
                              timestamptz '2026-08-20 09:00+09' + i * interval '1 hour'
                       FROM generate_series(1, 25) i RETURNING id)
-           INSERT INTO news_companies (news_id, company_id) SELECT id, 1 FROM n""")
+           INSERT INTO news_companies (news_id, company_id) SELECT id, 1 FROM n""",
+    )
     page1 = client.get("/api/companies/1/news?size=10").json()
     assert page1["total"] == 25 and len(page1["data"]) == 10 and page1["data"][0]["title"] == "삼성전자 뉴스 25"
     assert set(page1["data"][0]) == {"newsId", "title", "summary", "url", "source", "publishedAt"}
     page3 = client.get("/api/companies/1/news?size=10&page=3").json()
     assert len(page3["data"]) == 5 and page3["data"][-1]["title"] == "삼성전자 뉴스 1"
 
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """INSERT INTO filings (company_id, rcept_no, report_name, report_type, filed_at, url) VALUES
            (1, '20250311001085', '사업보고서 (2024.12)', 'annual', '2025-03-11', 'x'),
-           (1, '20250515002000', '분기보고서 (2025.03)', 'quarterly', '2025-05-15', 'x')""")
+           (1, '20250515002000', '분기보고서 (2025.03)', 'quarterly', '2025-05-15', 'x')""",
+    )
     reports = client.get("/api/companies/1/reports").json()["data"]
     assert [r["rceptNo"] for r in reports] == ["20250515002000", "20250311001085"]
     assert reports[1]["url"] == "https://dart.fss.or.kr/dsaf001/main.do?rcpNo=20250311001085"
@@ -174,12 +246,14 @@ def test_news_reports_and_analysis(client, snapshot_database_url):
 
     err = assert_error(client.get("/api/companies/1/analysis"), 404, "NOT_FOUND")
     assert err["message"] == "아직 전망 분석이 없습니다."
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """INSERT INTO analyses (subject_type, subject_id, as_of_date, mode, model, growth_score, outlook, summary,
                                  drivers, risks)
            VALUES ('company', 1, '2026-08-20', 'rule', 'rule-v1', 61, 'neutral', '이전', '["a"]', '["b"]'),
                   ('company', 1, '2026-08-21', 'gemini', 'gemini-2.5-flash', 72, 'positive', '반도체 회복',
-                   '["HBM 수요"]', '["환율"]')""")
+                   '["HBM 수요"]', '["환율"]')""",
+    )
     analysis = client.get("/api/companies/1/analysis").json()["data"]
     assert analysis["growthScore"] == 72 and analysis["mode"] == "gemini" and analysis["drivers"] == ["HBM 수요"]
     assert analysis["asOfDate"] == "2026-08-21" and analysis["generatedAt"]

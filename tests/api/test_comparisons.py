@@ -1,4 +1,5 @@
 """Comparisons: PRD create shape, validation, detail with a fixed rebase date, isolation between users."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,10 @@ def semis(alice):
 def test_create_has_the_prd_shape(semis):
     assert semis["status"] == 201 and isinstance(semis["comparisonId"], int)
     assert semis["name"] == "반도체 기업 비교"
-    assert semis["companies"][:2] == [{"companyId": 1, "companyName": "삼성전자", "symbol": "005930"},
-                                      {"companyId": 2, "companyName": "SK하이닉스", "symbol": "000660"}]
+    assert semis["companies"][:2] == [
+        {"companyId": 1, "companyName": "삼성전자", "symbol": "005930"},
+        {"companyId": 2, "companyName": "SK하이닉스", "symbol": "000660"},
+    ]
     assert dt.date.fromisoformat(semis["createdAt"])
     assert semis["data"] == {k: semis[k] for k in ("comparisonId", "name", "companies", "createdAt")}
 
@@ -63,7 +66,8 @@ def test_detail_key_figures_and_fixed_rebase(alice, semis, snapshot_database_url
         conn = await asyncpg.connect(snapshot_database_url)
         rows = await conn.fetch(
             "SELECT bucket, close FROM stock_prices_1d WHERE symbol = '005930' AND bucket >= $1 ORDER BY bucket",
-            dt.datetime(base.year, base.month, base.day, tzinfo=KST))
+            dt.datetime(base.year, base.month, base.day, tzinfo=KST),
+        )
         await conn.close()
         return rows
 
@@ -85,16 +89,19 @@ def test_default_period_is_one_year(alice, semis):
     assert data["period"] == "1y" and data["baseDate"].startswith("2025-08")
 
 
-@pytest.mark.parametrize("body,code,field", [
-    ({"companies": [1, 2]}, "MISSING_FIELD", "name"),
-    ({"name": "x"}, "MISSING_FIELD", "companies"),
-    ({"name": "x", "companies": [1]}, "INVALID_REQUEST", "companies"),
-    ({"name": "x", "companies": list(range(1, 12))}, "INVALID_REQUEST", "companies"),
-    ({"name": "x", "companies": [1, 1]}, "INVALID_REQUEST", "companies"),
-    ({"name": "x", "companies": "1,2"}, "INVALID_REQUEST", "companies"),
-    ({"name": "x", "companies": [1, "2"]}, "INVALID_REQUEST", "companies"),
-    ({"name": 5, "companies": [1, 2]}, "INVALID_REQUEST", "name"),
-])
+@pytest.mark.parametrize(
+    "body,code,field",
+    [
+        ({"companies": [1, 2]}, "MISSING_FIELD", "name"),
+        ({"name": "x"}, "MISSING_FIELD", "companies"),
+        ({"name": "x", "companies": [1]}, "INVALID_REQUEST", "companies"),
+        ({"name": "x", "companies": list(range(1, 12))}, "INVALID_REQUEST", "companies"),
+        ({"name": "x", "companies": [1, 1]}, "INVALID_REQUEST", "companies"),
+        ({"name": "x", "companies": "1,2"}, "INVALID_REQUEST", "companies"),
+        ({"name": "x", "companies": [1, "2"]}, "INVALID_REQUEST", "companies"),
+        ({"name": 5, "companies": [1, 2]}, "INVALID_REQUEST", "name"),
+    ],
+)
 def test_create_validation(alice, body, code, field):
     err = assert_error(alice.post("/api/comparisons", body), 400, code)
     assert err.get("field") == field

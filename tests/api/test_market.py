@@ -1,4 +1,5 @@
 """Industries, indices, rankings and news keywords against the bundled snapshot."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +9,7 @@ import asyncpg
 import pytest
 import redis
 
-from api import cache
-
+from core.contract import cache
 from tests.api.conftest import Client, assert_error
 
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -33,6 +33,7 @@ def sql(url: str, statement: str, *args):
 
 # ---------------------------------------------------------------------------------------------- rankings
 
+
 def test_company_ranking_by_market_cap(client, snapshot_database_url):
     body = client.get("/api/rankings/companies?size=50").json()
     assert body["total"] == 2656 and body["asOf"] == "2026-08-21" and body["source"] == "krx"
@@ -42,11 +43,14 @@ def test_company_ranking_by_market_cap(client, snapshot_database_url):
     caps = [d["marketCap"] for d in data]
     assert caps == sorted(caps, reverse=True)
     # cross-check the top company in SQL
-    top = sql(snapshot_database_url, """
+    top = sql(
+        snapshot_database_url,
+        """
         SELECT c.symbol, c.shares_outstanding * l.close AS cap FROM companies c
         CROSS JOIN LATERAL (SELECT close FROM stock_prices_1d WHERE symbol = c.symbol
                             ORDER BY bucket DESC LIMIT 1) l
-        ORDER BY cap DESC NULLS LAST LIMIT 1""")[0]
+        ORDER BY cap DESC NULLS LAST LIMIT 1""",
+    )[0]
     assert data[0]["symbol"] == top["symbol"] and data[0]["marketCap"] == top["cap"]
     page2 = client.get("/api/rankings/companies?size=25&page=2").json()["data"]
     assert page2 == data[25:50]
@@ -77,6 +81,7 @@ def test_industry_rankings(client):
 
 # -------------------------------------------------------------------------------------------- industries
 
+
 def test_industries_list_and_detail(client):
     body = client.get("/api/industries").json()
     assert body["total"] >= 100
@@ -92,22 +97,27 @@ def test_industries_list_and_detail(client):
 
 def test_industry_news_and_analysis(client, snapshot_database_url):
     assert client.get("/api/industries/1/news").json()["data"] == []
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """WITH n AS (INSERT INTO news (url, title, published_at) VALUES ('https://n.example.com/i1', '반도체 업황',
-                      now()) RETURNING id) INSERT INTO news_industries (news_id, industry_id) SELECT id, 1 FROM n""")
+                      now()) RETURNING id) INSERT INTO news_industries (news_id, industry_id) SELECT id, 1 FROM n""",
+    )
     news = client.get("/api/industries/1/news").json()
     assert news["total"] == 1 and news["data"][0]["title"] == "반도체 업황"
     assert_error(client.get("/api/industries/1/analysis"), 404, "NOT_FOUND")
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """INSERT INTO analyses (subject_type, subject_id, as_of_date, mode, model, growth_score, outlook, summary,
                                  drivers, risks)
-           VALUES ('industry', 1, '2026-08-21', 'rule', 'rule-v1', 55, 'neutral', '보합', '[]', '[]')""")
+           VALUES ('industry', 1, '2026-08-21', 'rule', 'rule-v1', 55, 'neutral', '보합', '[]', '[]')""",
+    )
     assert client.get("/api/industries/1/analysis").json()["data"]["growthScore"] == 55
     assert_error(client.get("/api/industries/999999/news"), 404, "NOT_FOUND")
     assert_error(client.get("/api/industries/999999/analysis"), 404, "NOT_FOUND")
 
 
 # ----------------------------------------------------------------------------------------------- indices
+
 
 def test_kospi_daily_default_year(client):
     body = client.get("/api/indices/kospi").json()
@@ -130,7 +140,7 @@ def test_kosdaq_weekly_and_monthly_aggregate_the_days(client):
         assert week["high"] == max(d["high"] for d in members) and week["low"] == min(d["low"] for d in members)
         assert week["volume"] == sum(d["volume"] for d in members)
         assert dt.datetime.fromtimestamp(begin, KST).weekday() == 0
-    for prev, cur in zip(weeks, weeks[1:]):
+    for prev, cur in zip(weeks, weeks[1:], strict=False):
         assert cur["change"] == round(cur["close"] - prev["close"], 2)
     # the first week's change is vs the close before the range
     assert weeks[0]["change"] is not None
@@ -146,13 +156,17 @@ def test_index_validation(client, query):
 
 # ---------------------------------------------------------------------------------------------- keywords
 
+
 def test_news_keywords(client, snapshot_database_url):
     assert client.get("/api/news/keywords?companyId=1").json()["data"] == []
     today = dt.datetime.now(KST).date()
-    sql(snapshot_database_url,
+    sql(
+        snapshot_database_url,
         """INSERT INTO news_keywords (subject_type, subject_id, day, keyword, count) VALUES
            ('company', 1, $1, '반도체', 5), ('company', 1, $1 - 1, '반도체', 3), ('company', 1, $1, 'HBM', 4),
-           ('company', 1, $1 - 20, '파운드리', 9), ('industry', 1, $1, '업황', 2)""", today)
+           ('company', 1, $1 - 20, '파운드리', 9), ('industry', 1, $1, '업황', 2)""",
+        today,
+    )
     week = client.get("/api/news/keywords?companyId=1&days=7").json()["data"]
     assert week == [{"keyword": "반도체", "count": 8}, {"keyword": "HBM", "count": 4}]
     month = client.get("/api/news/keywords?companyId=1&days=30").json()["data"]

@@ -1,4 +1,5 @@
 """OpenAPI completeness, Swagger UI, Prometheus metrics, error hygiene across the whole api."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ import pytest
 from sanic import Sanic
 
 from api import app as api_app
-from api import settings
+from core import settings
 from tests.api.conftest import Client, assert_error
 
 
@@ -24,8 +25,9 @@ def _camel(name: str) -> str:
 
 def served_routes() -> set[tuple[str, str]]:
     """(METHOD, /openapi/path) of every route the app mounts, SPA catch-all excluded."""
-    config = settings.load({"DATABASE_URL": "postgresql://x@localhost/x", "REDIS_URL": "redis://localhost",
-                            "JWT_SECRET": "x" * 40})
+    config = settings.load(
+        {"DATABASE_URL": "postgresql://x@localhost/x", "REDIS_URL": "redis://localhost", "JWT_SECRET": "x" * 40}
+    )
     Sanic._app_registry.pop("krx_api", None)
     app = api_app.create_app(config)
     try:
@@ -91,34 +93,50 @@ def test_metrics_count_requests_per_route_and_status(client):
     resp = client.get("/metrics")
     assert resp.status == 200 and resp.headers["content-type"].startswith("text/plain")
     text = resp.body.decode()
-    assert re.search(r'api_http_requests_total\{method="GET",route="/api/companies/<company_id:int>",'
-                     r'status="200",worker="\d+"\} \d', text)
+    assert re.search(
+        r'api_http_requests_total\{method="GET",route="/api/companies/<company_id:int>",'
+        r'status="200",worker="\d+"\} \d',
+        text,
+    )
     assert 'status="404"' in text
     assert "api_http_request_duration_seconds_bucket" in text
     # raw paths never become labels
     assert "/api/companies/999999" not in text
     # valid exposition format
     from prometheus_client.parser import text_string_to_metric_families
+
     families = {f.name: f for f in text_string_to_metric_families(text)}
     assert families["api_http_request_duration_seconds"].type == "histogram"
-    counts = [s for s in families["api_http_requests"].samples
-              if s.labels["route"] == "/api/companies/<company_id:int>" and s.labels["status"] == "200"]
+    counts = [
+        s
+        for s in families["api_http_requests"].samples
+        if s.labels["route"] == "/api/companies/<company_id:int>" and s.labels["status"] == "200"
+    ]
     assert counts and counts[0].value >= 1
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/nope"), ("GET", "/api/companies/1/nope"), ("GET", "/api/companies/x1"),
-    ("DELETE", "/api/companies/1"), ("PUT", "/api/users/login"), ("GET", "/api/users/login"),
-    ("GET", "/api/companies?keyword=" + urllib.parse.quote("'; DROP TABLE companies; --")),
-    ("GET", "/api/companies?keyword=%00"), ("GET", "/api/companies/1/ohlcv?start=99999999999999999999"),
-    ("GET", "/api/indices/kospi?start=-99999999999999"), ("GET", "/api/rankings/companies?page=999999"),
-    ("GET", "/api/comparisons/1?period=1y"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/nope"),
+        ("GET", "/api/companies/1/nope"),
+        ("GET", "/api/companies/x1"),
+        ("DELETE", "/api/companies/1"),
+        ("PUT", "/api/users/login"),
+        ("GET", "/api/users/login"),
+        ("GET", "/api/companies?keyword=" + urllib.parse.quote("'; DROP TABLE companies; --")),
+        ("GET", "/api/companies?keyword=%00"),
+        ("GET", "/api/companies/1/ohlcv?start=99999999999999999999"),
+        ("GET", "/api/indices/kospi?start=-99999999999999"),
+        ("GET", "/api/rankings/companies?page=999999"),
+        ("GET", "/api/comparisons/1?period=1y"),
+    ],
+)
 def test_no_500_and_no_internals_leak(client, method, path):
     resp = client.request(method, path)
     assert resp.status < 500, (resp.status, resp.body)
     text = resp.body.decode(errors="replace")
-    for leak in ("Traceback", "asyncpg", "SELECT", "File \""):
+    for leak in ("Traceback", "asyncpg", "SELECT", 'File "'):
         assert leak not in text
     body = resp.json()
     assert body["status"] == resp.status

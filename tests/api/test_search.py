@@ -2,6 +2,7 @@
 
 PostgreSQL always runs; OpenSearch runs when OPENSEARCH_URL is set in the environment (the api
 is then started with it and must serve the same relevance)."""
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,21 @@ def test_result_shape(backend_api):
     body = Client(backend_api.url).get("/api/companies?keyword=005930").json()
     assert body["status"] == 200 and body["message"] == "기업 검색을 완료하였습니다."
     item = body["data"][0]
-    for key in ("companyId", "symbol", "name", "nameEn", "market", "industryId", "industryName", "logo", "price",
-                "changePercent", "marketCap", "asOf", "source"):
+    for key in (
+        "companyId",
+        "symbol",
+        "name",
+        "nameEn",
+        "market",
+        "industryId",
+        "industryName",
+        "logo",
+        "price",
+        "changePercent",
+        "marketCap",
+        "asOf",
+        "source",
+    ):
         assert key in item
     assert item["symbol"] == "005930" and item["marketCap"] > 0
 

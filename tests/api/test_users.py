@@ -1,4 +1,5 @@
 """Users: signup, login, refresh rotation, logout revocation, token expiry/tampering, favorites."""
+
 from __future__ import annotations
 
 import base64
@@ -10,12 +11,13 @@ import redis
 
 from tests.api.conftest import PASSWORD, Client, assert_error, new_user, start_api
 
-
 # ------------------------------------------------------------------------------------------------ signup
 
+
 def test_signup_is_201_with_user_id_at_top_level_and_in_data(api):
-    resp = Client(api.url).post("/api/users/signup",
-                                {"email": "Signup@Example.com", "username": "username", "password": PASSWORD})
+    resp = Client(api.url).post(
+        "/api/users/signup", {"email": "Signup@Example.com", "username": "username", "password": PASSWORD}
+    )
     assert resp.status == 201
     body = resp.json()
     assert body["status"] == 201 and body["message"] == "회원가입이 완료되었습니다."
@@ -25,16 +27,19 @@ def test_signup_is_201_with_user_id_at_top_level_and_in_data(api):
 
 def test_signup_duplicate_email_case_insensitive_is_409(api):
     client = Client(api.url)
-    assert client.post("/api/users/signup", {"email": "dup@example.com", "username": "u",
-                                             "password": PASSWORD}).status == 201
+    assert (
+        client.post("/api/users/signup", {"email": "dup@example.com", "username": "u", "password": PASSWORD}).status
+        == 201
+    )
     resp = client.post("/api/users/signup", {"email": "DUP@example.com", "username": "u", "password": PASSWORD})
     assert_error(resp, 409, "ALREADY_EXISTS")
 
 
 @pytest.mark.parametrize("password", ["short1!", "abcdefgh!", "12345678!", "abcd1234", "        1a"])
 def test_signup_weak_password_is_invalid_password(api, password):
-    resp = Client(api.url).post("/api/users/signup", {"email": "weak@example.com", "username": "u",
-                                                      "password": password})
+    resp = Client(api.url).post(
+        "/api/users/signup", {"email": "weak@example.com", "username": "u", "password": password}
+    )
     assert_error(resp, 400, "INVALID_PASSWORD")
 
 
@@ -46,12 +51,15 @@ def test_signup_missing_field_names_it(api, field):
     assert err["field"] == field
 
 
-@pytest.mark.parametrize("body", [
-    {"email": "not-an-email", "username": "u", "password": PASSWORD},
-    {"email": 123, "username": "u", "password": PASSWORD},
-    {"email": "x@example.com", "username": ["u"], "password": PASSWORD},
-    {"email": "x@example.com", "username": "u" * 51, "password": PASSWORD},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "not-an-email", "username": "u", "password": PASSWORD},
+        {"email": 123, "username": "u", "password": PASSWORD},
+        {"email": "x@example.com", "username": ["u"], "password": PASSWORD},
+        {"email": "x@example.com", "username": "u" * 51, "password": PASSWORD},
+    ],
+)
 def test_signup_bad_values_are_invalid_request(api, body):
     assert_error(Client(api.url).post("/api/users/signup", body), 400, "INVALID_REQUEST")
 
@@ -70,6 +78,7 @@ def test_huge_body_is_400(api):
 
 # ------------------------------------------------------------------------------------------------- login
 
+
 def test_login_returns_tokens_in_prd_shape(api):
     client, body = new_user(api.url)
     assert body["status"] == 200 and body["message"] == "로그인 성공"
@@ -83,22 +92,32 @@ def test_login_returns_tokens_in_prd_shape(api):
 def test_login_wrong_password_or_unknown_email_is_401(api):
     _, body = new_user(api.url)
     client = Client(api.url)
-    assert_error(client.post("/api/users/login", {"email": body["email"], "password": "WrongPass1!"}),
-                 401, "UNAUTHORIZED")
-    assert_error(client.post("/api/users/login", {"email": "nobody@example.com", "password": PASSWORD}),
-                 401, "UNAUTHORIZED")
-    assert_error(client.post("/api/users/login", {"email": body["email"], "password": "a1!" * 60}),
-                 401, "UNAUTHORIZED")  # longer than bcrypt's 72 bytes: refused, not a 500
+    assert_error(
+        client.post("/api/users/login", {"email": body["email"], "password": "WrongPass1!"}), 401, "UNAUTHORIZED"
+    )
+    assert_error(
+        client.post("/api/users/login", {"email": "nobody@example.com", "password": PASSWORD}), 401, "UNAUTHORIZED"
+    )
+    assert_error(
+        client.post("/api/users/login", {"email": body["email"], "password": "a1!" * 60}), 401, "UNAUTHORIZED"
+    )  # longer than bcrypt's 72 bytes: refused, not a 500
     err = assert_error(client.post("/api/users/login", {"email": body["email"]}), 400, "MISSING_FIELD")
     assert err["field"] == "password"
 
 
 def test_protected_routes_need_a_token(api):
     client = Client(api.url)
-    for method, path in [("GET", "/api/users/me"), ("GET", "/api/users/favorites"), ("POST", "/api/users/favorites"),
-                         ("DELETE", "/api/users/favorites/1"), ("POST", "/api/users/logout"),
-                         ("GET", "/api/comparisons"), ("POST", "/api/comparisons"), ("GET", "/api/comparisons/1"),
-                         ("DELETE", "/api/comparisons/1")]:
+    for method, path in [
+        ("GET", "/api/users/me"),
+        ("GET", "/api/users/favorites"),
+        ("POST", "/api/users/favorites"),
+        ("DELETE", "/api/users/favorites/1"),
+        ("POST", "/api/users/logout"),
+        ("GET", "/api/comparisons"),
+        ("POST", "/api/comparisons"),
+        ("GET", "/api/comparisons/1"),
+        ("DELETE", "/api/comparisons/1"),
+    ]:
         assert_error(client.request(method, path), 401, "UNAUTHORIZED")
     assert_error(client.get("/api/users/me", headers={"Authorization": "Basic abc"}), 401, "UNAUTHORIZED")
     assert_error(client.get("/api/users/me", token="not.a.jwt"), 401, "UNAUTHORIZED")
@@ -122,6 +141,7 @@ def test_tampered_token_and_refresh_token_as_access_are_401(api):
 
 # --------------------------------------------------------------------------------------- refresh, logout
 
+
 def test_refresh_rotates_and_old_refresh_token_is_revoked(api):
     client, body = new_user(api.url)
     first = client.post("/api/users/refresh", {"refreshToken": body["refreshToken"]}, token="")
@@ -140,8 +160,9 @@ def test_logout_revokes_access_and_refresh_tokens(api, redis_url):
     resp = client.post("/api/users/logout", {"refreshToken": body["refreshToken"]})
     assert resp.status == 200, resp.body
     assert_error(client.get("/api/users/me"), 401, "UNAUTHORIZED")
-    assert_error(client.post("/api/users/refresh", {"refreshToken": body["refreshToken"]}, token=""),
-                 401, "UNAUTHORIZED")
+    assert_error(
+        client.post("/api/users/refresh", {"refreshToken": body["refreshToken"]}, token=""), 401, "UNAUTHORIZED"
+    )
     keys = redis.Redis.from_url(redis_url).keys("auth:revoked:*")
     assert len(keys) >= 2
     # a fresh login works again
@@ -156,6 +177,7 @@ def test_logout_without_body_revokes_the_access_token(api):
 
 
 # ---------------------------------------------------------------------------------------------- favorites
+
 
 def test_favorites_add_list_delete(api):
     client, _ = new_user(api.url)
@@ -194,10 +216,10 @@ def test_user_cannot_see_or_delete_another_users_favorites(api):
 
 # ------------------------------------------------------------------------------ expiry and rate limiting
 
+
 @pytest.fixture(scope="module")
 def short_lived_api(snapshot_database_url, redis_url, output_dir):
-    server = start_api(snapshot_database_url, redis_url, output_dir / "api_short_ttl.log",
-                       JWT_ACCESS_TTL_SECONDS="2")
+    server = start_api(snapshot_database_url, redis_url, output_dir / "api_short_ttl.log", JWT_ACCESS_TTL_SECONDS="2")
     yield server
     server.stop()
 
@@ -215,8 +237,13 @@ def test_access_token_expires(short_lived_api):
 
 @pytest.fixture(scope="module")
 def limited_api(snapshot_database_url, redis_url, output_dir):
-    server = start_api(snapshot_database_url, redis_url, output_dir / "api_limited.log",
-                       RATE_LIMIT_PER_MINUTE="30", AUTH_RATE_LIMIT_PER_MINUTE="3")
+    server = start_api(
+        snapshot_database_url,
+        redis_url,
+        output_dir / "api_limited.log",
+        RATE_LIMIT_PER_MINUTE="30",
+        AUTH_RATE_LIMIT_PER_MINUTE="3",
+    )
     yield server
     server.stop()
 

@@ -1,12 +1,13 @@
 """The api process itself: envelope, errors, request ids, health and the SPA shell."""
+
 import time
 
 import orjson
 import pytest
 import redis
 
-from tests import harness
-from tests.harness import http
+from tests.support import harness
+from tests.support.harness import http
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,16 @@ def test_health_is_503_until_ingest_reports_then_200(server, redis_url):
     assert body["data"]["ingest"]["ok"] is False
 
     now_ms = int(time.time() * 1000)
-    client.hset("ingest:status", mapping={"updatedAt": now_ms, "lastTickAt": now_ms - 1500, "source": "kissim",
-                                          "mode": "demo", "connected": "1"})
+    client.hset(
+        "ingest:status",
+        mapping={
+            "updatedAt": now_ms,
+            "lastTickAt": now_ms - 1500,
+            "source": "kissim",
+            "mode": "demo",
+            "connected": "1",
+        },
+    )
     resp = http("GET", server.url + "/api/health")
     assert resp.status == 200, resp.body
     ingest = resp.json()["data"]["ingest"]
@@ -63,7 +72,9 @@ def test_unknown_api_path_is_a_json_404(server):
 
 
 def test_huge_body_is_400_not_500(server):
-    resp = http("POST", server.url + "/api/health", body=b"x" * (70 * 1024), headers={"Content-Type": "application/json"})
+    resp = http(
+        "POST", server.url + "/api/health", body=b"x" * (70 * 1024), headers={"Content-Type": "application/json"}
+    )
     assert resp.status in (400, 405)
     assert resp.json()["code"] in ("INVALID_REQUEST", "METHOD_NOT_ALLOWED")
     assert b"Traceback" not in resp.body
@@ -71,7 +82,7 @@ def test_huge_body_is_400_not_500(server):
 
 def test_spa_shell_assets_and_client_routes(server):
     index = http("GET", server.url + "/")
-    assert index.status == 200 and b'<div id=root>' in index.body
+    assert index.status == 200 and b"<div id=root>" in index.body
     route = http("GET", server.url + "/companies/1")
     assert route.status == 200 and route.body == index.body
     asset = http("GET", server.url + "/assets/app-1234.js")

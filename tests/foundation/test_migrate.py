@@ -4,7 +4,7 @@ import shutil
 import asyncpg
 import pytest
 
-from jobs import migrate
+from db import migrate
 
 
 def _run(coro):
@@ -21,15 +21,32 @@ async def _tables(url):
 
 def test_schema_has_every_table_and_is_recorded(database_url):
     tables = _run(_tables(database_url))
-    for table in ("users", "industries", "companies", "financials", "financial_segments", "filings", "favorites",
-                  "comparisons", "comparison_companies", "news", "analyses", "stock_ticks", "stock_prices_1m",
-                  "stock_prices_15m", "stock_prices_1h", "stock_prices_1d", "index_data", "schema_migrations"):
+    for table in (
+        "users",
+        "industries",
+        "companies",
+        "financials",
+        "financial_segments",
+        "filings",
+        "favorites",
+        "comparisons",
+        "comparison_companies",
+        "news",
+        "analyses",
+        "stock_ticks",
+        "stock_prices_1m",
+        "stock_prices_15m",
+        "stock_prices_1h",
+        "stock_prices_1d",
+        "index_data",
+        "schema_migrations",
+    ):
         assert table in tables
     assert _run(migrate.apply_url(database_url)) == []  # second run: nothing pending
 
 
 def test_failed_migration_stops_the_run_and_rolls_back(services, tmp_path):
-    from tests import harness
+    from tests.support import harness
 
     url = harness.clone_database(services, "tpl_empty", "t_migrate_failure")
     sql_dir = tmp_path / "sql"
@@ -43,7 +60,7 @@ def test_failed_migration_stops_the_run_and_rolls_back(services, tmp_path):
 
 
 def test_changed_applied_migration_is_refused(services, tmp_path):
-    from tests import harness
+    from tests.support import harness
 
     url = harness.clone_database(services, "tpl_empty", "t_migrate_changed")
     sql_dir = tmp_path / "sql"
@@ -61,7 +78,8 @@ def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
             for age in ("8 days", "1 hour"):
                 await conn.execute(
                     f"""INSERT INTO stock_ticks VALUES (now() - interval '{age}', '005930', 100, 1,
-                        {1 if age == '8 days' else 2}, 0, 0, 1, now(), 'kissim')""")
+                        {1 if age == "8 days" else 2}, 0, 0, 1, now(), 'kissim')"""
+                )
             result = {r["table_name"]: r["deleted"] for r in await conn.fetch("SELECT * FROM enforce_retention()")}
             left = await conn.fetchval("SELECT count(*) FROM stock_ticks")
             return result, left

@@ -1,5 +1,6 @@
 """`make run`'s supervisor end to end: embedded servers, migrations, snapshot, every process,
 health green, a clean stop on Ctrl-C, and a second start that reuses the data."""
+
 import os
 import signal
 import subprocess
@@ -9,21 +10,30 @@ from pathlib import Path
 
 import pytest
 
-from jobs.embedded import free_port
-from tests import harness
-from tests.harness import http
+from devtools.embedded import free_port
+from tests.support import harness
+from tests.support.harness import http
 
 STARTUP_TIMEOUT_S = 120
 
 
 def _start(data_dir: Path, port: int, log_path: Path) -> tuple[subprocess.Popen, object]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "KIS_APP_KEYS", "OPENSEARCH_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "KIS_APP_KEYS", "OPENSEARCH_URL")
+    }
     env.update(DATA_DIR=str(data_dir), API_PORT=str(port), LOG_LEVEL="INFO", KISSIM_SPEED="600")
     log = open(log_path, "wb")
-    process = subprocess.Popen([sys.executable, "-m", "jobs.runall"], env=env, cwd=harness.REPO_ROOT,
-                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.runall"],
+        env=env,
+        cwd=harness.REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     return process, log
 
 
@@ -39,8 +49,10 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> dict:
         except OSError:
             pass
         time.sleep(1)
-    pytest.fail(f"health not green within {STARTUP_TIMEOUT_S} s: {last and last.body!r}\n"
-                + log_path.read_text(errors="replace")[-4000:])
+    pytest.fail(
+        f"health not green within {STARTUP_TIMEOUT_S} s: {last and last.body!r}\n"
+        + log_path.read_text(errors="replace")[-4000:]
+    )
 
 
 def _stop(process: subprocess.Popen, log) -> int:

@@ -1,16 +1,19 @@
 import pytest
 
-from api import settings
+from core import settings
 
-BASE = {"DATABASE_URL": "postgresql://u@127.0.0.1:5432/db", "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "JWT_SECRET": "s" * 40}
+BASE = {
+    "DATABASE_URL": "postgresql://u@127.0.0.1:5432/db",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "JWT_SECRET": "s" * 40,
+}
 
 
 def test_minimal_environment_loads_with_defaults():
     config = settings.load(BASE)
-    assert config.api_port == 8000
-    assert config.ingest_source == "kissim"
-    assert config.kis_max_registrations == 41
+    assert config.api.port == 8000
+    assert config.ingest.source == "kissim"
+    assert config.kis.max_registrations == 41
 
 
 @pytest.mark.parametrize(
@@ -40,9 +43,15 @@ def test_missing_required_variable_is_named():
 
 
 def test_keys_switch_ingest_to_the_broker_and_secrets_are_masked():
-    config = settings.load({**BASE, "KIS_APP_KEYS": "appkey123456:topsecretvalue", "NAVER_CLIENT_SECRET": "naver-pw",
-                            "DATABASE_URL": "postgresql://u:dbpass@h:5432/db"})
-    assert config.ingest_source == "kis"
+    config = settings.load(
+        {
+            **BASE,
+            "KIS_APP_KEYS": "appkey123456:topsecretvalue",
+            "NAVER_CLIENT_SECRET": "naver-pw",
+            "DATABASE_URL": "postgresql://u:dbpass@h:5432/db",
+        }
+    )
+    assert config.ingest.source == "kis"
     shown = repr(config.public())
     for secret in ("topsecretvalue", "naver-pw", "dbpass", "s" * 40):
         assert secret not in shown
@@ -55,9 +64,22 @@ def test_process_exits_with_one_line_reason(monkeypatch):
     assert "API_WORKERS: expected an integer between 1 and 64" in str(exit_info.value)
 
 
-def test_readme_documents_every_setting():
+def test_readme_shows_the_declared_settings():
+    """README's table is `python -m core.settings` output: declared once, shown as declared."""
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    missing = [name for name, _, _ in settings._FIELDS if f"`{name}`" not in readme]
-    assert missing == []
+    start, end = "<!-- settings:start -->\n", "\n<!-- settings:end -->"
+    assert start in readme and end in readme
+    shown = readme[readme.index(start) + len(start) : readme.index(end)]
+    assert shown == settings.markdown_table(), "run: .venv/bin/python -m core.settings and paste into README.md"
+
+
+def test_every_setting_names_a_distinct_variable():
+    names = [f.metadata["env"] for _, f in settings.declared()]
+    assert len(names) == len(set(names)) and all(name.isupper() for name in names)
+
+
+def test_a_process_may_need_fewer_settings():
+    config = settings.load({}, require=())
+    assert config.database_url == "" and config.kissim.port == 21000

@@ -2,7 +2,7 @@ import asyncio
 
 import asyncpg
 
-from jobs import snapshot
+from db import snapshot
 
 
 def test_hangul_initials():
@@ -21,10 +21,12 @@ async def _counts(url):
             "financials": await conn.fetchval("SELECT count(*) FROM financials WHERE period = 'FY'"),
             "samsung": await conn.fetchrow(
                 """SELECT c.name, c.market, i.name AS industry, c.shares_outstanding FROM companies c
-                   JOIN industries i ON i.id = c.industry_id WHERE symbol = '005930'"""),
+                   JOIN industries i ON i.id = c.industry_id WHERE symbol = '005930'"""
+            ),
             "samsung_last": await conn.fetchrow(
                 """SELECT (bucket AT TIME ZONE 'Asia/Seoul')::date AS day, close, source FROM stock_prices_1d
-                   WHERE symbol = '005930' ORDER BY bucket DESC LIMIT 1"""),
+                   WHERE symbol = '005930' ORDER BY bucket DESC LIMIT 1"""
+            ),
             "sources": {r["name"]: r["as_of"] for r in await conn.fetch("SELECT name, as_of FROM data_sources")},
         }
     finally:
@@ -45,8 +47,9 @@ def test_snapshot_holds_the_bundled_data_and_reloading_changes_nothing(snapshot_
 
     assert asyncio.run(snapshot.load(snapshot_database_url, progress=False)) is True
     after = asyncio.run(_counts(snapshot_database_url))
-    assert {k: after[k] for k in ("companies", "bars", "indices", "financials")} == \
-        {k: before[k] for k in ("companies", "bars", "indices", "financials")}
+    assert {k: after[k] for k in ("companies", "bars", "indices", "financials")} == {
+        k: before[k] for k in ("companies", "bars", "indices", "financials")
+    }
     assert asyncio.run(snapshot.load(snapshot_database_url, if_empty=True, progress=False)) is False
 
 
@@ -56,7 +59,8 @@ def test_daily_bar_is_stored_at_kst_midnight(snapshot_database_url):
         try:
             return await conn.fetchrow(
                 "SELECT bucket, open, high, low, close, volume FROM stock_prices_1d "
-                "WHERE symbol = '000020' ORDER BY bucket LIMIT 1")
+                "WHERE symbol = '000020' ORDER BY bucket LIMIT 1"
+            )
         finally:
             await conn.close()
 

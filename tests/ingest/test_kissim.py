@@ -1,32 +1,47 @@
 """kissim speaks the KIS protocol (external-apis.md §1–2): REST approval key and token with the
 once-a-minute rule, current price, subscribe acks and every documented error, PINGPONG, and
 H0STCNT0 frames whose records are realistic and consistent with each other."""
+
 from __future__ import annotations
 
 import asyncio
+import random
 
 import aiohttp
 import orjson
 import pytest
 import websockets
 
-from ingest.kissim.market import intraday_path, limits, round_tick, tick_size
+from devtools.kissim.market import intraday_path, limits, round_tick, tick_size
 from tests.ingest.helpers import Kissim
-
-import random
 
 
 @pytest.fixture(scope="module")
 def kissim(output_dir):
-    sim = Kissim(output_dir / "kissim-protocol.log", "--speed", "3000", "--trade-rate", "40",
-                 "--frame-interval-ms", "50", "--pingpong-seconds", "0.5", "--max-registrations", "3")
+    sim = Kissim(
+        output_dir / "kissim-protocol.log",
+        "--speed",
+        "3000",
+        "--trade-rate",
+        "40",
+        "--frame-interval-ms",
+        "50",
+        "--pingpong-seconds",
+        "0.5",
+        "--max-registrations",
+        "3",
+    )
     yield sim
     sim.stop()
 
 
 def sub(approval: str, tr_key: str, tr_type: str = "1", tr_id: str = "H0STCNT0") -> str:
-    return orjson.dumps({"header": {"approval_key": approval, "custtype": "P", "tr_type": tr_type,
-                                    "content-type": "utf-8"}, "body": {"input": {"tr_id": tr_id, "tr_key": tr_key}}}).decode()
+    return orjson.dumps(
+        {
+            "header": {"approval_key": approval, "custtype": "P", "tr_type": tr_type, "content-type": "utf-8"},
+            "body": {"input": {"tr_id": tr_id, "tr_key": tr_key}},
+        }
+    ).decode()
 
 
 async def next_control(ws) -> dict:
@@ -39,31 +54,46 @@ async def next_control(ws) -> dict:
 def test_rest_approval_token_and_current_price(kissim):
     async def run():
         async with aiohttp.ClientSession() as http:
-            r = await http.post(kissim.url + "/oauth2/Approval", json={
-                "grant_type": "client_credentials", "appkey": "restkey", "secretkey": "sec"})
+            r = await http.post(
+                kissim.url + "/oauth2/Approval",
+                json={"grant_type": "client_credentials", "appkey": "restkey", "secretkey": "sec"},
+            )
             assert r.status == 200 and (await r.json())["approval_key"]
-            r = await http.post(kissim.url + "/oauth2/tokenP", json={
-                "grant_type": "client_credentials", "appkey": "restkey", "appsecret": "sec"})
+            r = await http.post(
+                kissim.url + "/oauth2/tokenP",
+                json={"grant_type": "client_credentials", "appkey": "restkey", "appsecret": "sec"},
+            )
             token = await r.json()
             assert r.status == 200 and token["token_type"] == "Bearer" and token["expires_in"] == 86400
             assert len(token["access_token_token_expired"]) == 19
-            r = await http.post(kissim.url + "/oauth2/tokenP", json={
-                "grant_type": "client_credentials", "appkey": "restkey", "appsecret": "sec"})
+            r = await http.post(
+                kissim.url + "/oauth2/tokenP",
+                json={"grant_type": "client_credentials", "appkey": "restkey", "appsecret": "sec"},
+            )
             assert r.status == 403 and (await r.json())["error_code"] == "EGW00133"
-            headers = {"authorization": f"Bearer {token['access_token']}", "appkey": "restkey", "appsecret": "sec",
-                       "tr_id": "FHKST01010100", "custtype": "P"}
+            headers = {
+                "authorization": f"Bearer {token['access_token']}",
+                "appkey": "restkey",
+                "appsecret": "sec",
+                "tr_id": "FHKST01010100",
+                "custtype": "P",
+            }
             url = kissim.url + "/uapi/domestic-stock/v1/quotations/inquire-price"
             r = await http.get(url, params={"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "005930"}, headers=headers)
             body = await r.json()
             assert body["rt_cd"] == "0" and body["msg_cd"] == "MCA00000"
             assert int(body["output"]["stck_prpr"]) > 0 and isinstance(body["output"]["acml_vol"], str)
-            r = await http.get(url, params={"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "005930"},
-                               headers={**headers, "authorization": "Bearer wrong"})
+            r = await http.get(
+                url,
+                params={"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "005930"},
+                headers={**headers, "authorization": "Bearer wrong"},
+            )
             assert (await r.json())["msg_cd"] == "EGW00123"
             codes = []
             for _ in range(25):
-                r = await http.get(url, params={"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "000660"},
-                                   headers=headers)
+                r = await http.get(
+                    url, params={"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "000660"}, headers=headers
+                )
                 codes.append((await r.json())["msg_cd"])
             assert "EGW00201" in codes  # more than 20 calls in a second
 
@@ -73,8 +103,10 @@ def test_rest_approval_token_and_current_price(kissim):
 def test_websocket_acks_errors_pingpong_and_frames(kissim):
     async def run():
         async with aiohttp.ClientSession() as http:
-            r = await http.post(kissim.url + "/oauth2/Approval", json={
-                "grant_type": "client_credentials", "appkey": "wskey", "secretkey": "sec"})
+            r = await http.post(
+                kissim.url + "/oauth2/Approval",
+                json={"grant_type": "client_credentials", "appkey": "wskey", "secretkey": "sec"},
+            )
             approval = (await r.json())["approval_key"]
         async with websockets.connect(f"ws://127.0.0.1:{kissim.port}/tryitout/H0STCNT0", ping_interval=None) as ws:
             await ws.send(sub("not-a-key", "005930"))
@@ -115,7 +147,7 @@ def test_websocket_acks_errors_pingpong_and_frames(kissim):
         fields = payload.split("^")
         assert len(fields) == int(count) * 46
         for i in range(int(count)):
-            rec = fields[i * 46:(i + 1) * 46]
+            rec = fields[i * 46 : (i + 1) * 46]
             symbol, price, vol, acc = rec[0], int(rec[2]), int(rec[12]), int(rec[13])
             assert symbol in ("005930", "000660")
             assert price % tick_size(price) == 0
@@ -145,14 +177,16 @@ def test_intraday_path_touches_high_and_low_and_respects_the_grid():
 def test_refusal_faults_and_market_hours(kissim):
     from datetime import datetime
 
-    from ingest.kissim.market import KST, market_hours_fraction
+    from devtools.kissim.market import KST, market_hours_fraction
 
     async def run():
         async with aiohttp.ClientSession() as http:
             approvals = []
             for key in ("faultkey1", "faultkey2"):
-                r = await http.post(kissim.url + "/oauth2/Approval", json={
-                    "grant_type": "client_credentials", "appkey": key, "secretkey": "sec"})
+                r = await http.post(
+                    kissim.url + "/oauth2/Approval",
+                    json={"grant_type": "client_credentials", "appkey": key, "secretkey": "sec"},
+                )
                 approvals.append((await r.json())["approval_key"])
         kissim.fault("refuse_subscribe", seconds=30)
         async with websockets.connect(f"ws://127.0.0.1:{kissim.port}", ping_interval=None) as ws:
@@ -179,8 +213,10 @@ def test_a_restarted_kissim_continues_the_day(output_dir):
 
     async def last_record(sim) -> list[str]:
         async with aiohttp.ClientSession() as http:
-            r = await http.post(sim.url + "/oauth2/Approval", json={
-                "grant_type": "client_credentials", "appkey": "restartkey", "secretkey": "sec"})
+            r = await http.post(
+                sim.url + "/oauth2/Approval",
+                json={"grant_type": "client_credentials", "appkey": "restartkey", "secretkey": "sec"},
+            )
             approval = (await r.json())["approval_key"]
         async with websockets.connect(f"ws://127.0.0.1:{sim.port}", ping_interval=None) as ws:
             await ws.send(sub(approval, "005930"))
@@ -195,8 +231,14 @@ def test_a_restarted_kissim_continues_the_day(output_dir):
     state.unlink(missing_ok=True)
     records = []
     for run in (1, 2):
-        sim = Kissim(output_dir / f"kissim-restart-{run}.log", "--trade-rate", "50", "--frame-interval-ms", "50",
-                     state_file=state)
+        sim = Kissim(
+            output_dir / f"kissim-restart-{run}.log",
+            "--trade-rate",
+            "50",
+            "--frame-interval-ms",
+            "50",
+            state_file=state,
+        )
         try:
             records.append(asyncio.run(last_record(sim)))
         finally:

@@ -1,5 +1,6 @@
 """Slot allocation across app keys, polling of symbols without a slot, browser demand, and one
 process per key (a second ingest process neither steals nor storms the session)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,9 +12,9 @@ import orjson
 import pytest
 import redis
 
-from ingest.slots import allocate, ordered_wanted
-from tests import harness
+from ingest.allocator import allocate, ordered_wanted
 from tests.ingest.helpers import Kissim, ingest_env, start_ingest, wait_until
+from tests.support import harness
 
 KEY_A, KEY_B = "slotkeyAAAA", "slotkeyBBBB"
 
@@ -24,6 +25,7 @@ def sixty_symbols() -> list[str]:
 
 
 # -- the allocator alone -------------------------------------------------------------------
+
 
 def test_allocator_fills_keys_in_priority_order_and_keeps_symbols_in_place():
     config = [f"{i:06d}" for i in range(60)]
@@ -42,6 +44,7 @@ def test_allocator_fills_keys_in_priority_order_and_keeps_symbols_in_place():
 
 # -- real processes ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def kissim(output_dir):
     sim = Kissim(output_dir / "kissim-slots.log", "--trade-rate", "2", "--frame-interval-ms", "100")
@@ -57,8 +60,12 @@ def r(redis_url):
 
 
 def registrations(kissim, key: str) -> set[str]:
-    return {s for sess in kissim.stats()["sessions"] if sess["appkey"] == key and not sess["refused"]
-            for s in sess["registrations"]}
+    return {
+        s
+        for sess in kissim.stats()["sessions"]
+        if sess["appkey"] == key and not sess["refused"]
+        for s in sess["registrations"]
+    }
 
 
 def modes(r) -> dict[str, str]:
@@ -79,8 +86,9 @@ def test_sixty_symbols_one_key_then_demand_then_a_second_key(kissim, r, database
         # polled symbols are published, labelled as such
         pubsub = r.pubsub()
         pubsub.subscribe(f"stock:realtime:{symbols[59]}")
-        msg = wait_until(lambda: (x := pubsub.get_message(timeout=0.5)) and x["type"] == "message" and x, 15,
-                         message="a polled tick")
+        msg = wait_until(
+            lambda: (x := pubsub.get_message(timeout=0.5)) and x["type"] == "message" and x, 15, message="a polled tick"
+        )
         tick = orjson.loads(msg["data"])
         assert tick["source"] == "poll" and tick["symbol"] == symbols[59] and tick["price"] > 0
         pubsub.close()
@@ -102,12 +110,16 @@ def test_sixty_symbols_one_key_then_demand_then_a_second_key(kissim, r, database
     env = ingest_env(database_url, redis_url, kissim, [KEY_A, KEY_B], data_dir, symbols)
     proc = start_ingest(env, output_dir / "ingest-slots-2.log")
     try:
-        wait_until(lambda: len(registrations(kissim, KEY_A)) == 41 and len(registrations(kissim, KEY_B)) == 19,
-                   20, message="41 + 19 registrations")
+        wait_until(
+            lambda: len(registrations(kissim, KEY_A)) == 41 and len(registrations(kissim, KEY_B)) == 19,
+            20,
+            message="41 + 19 registrations",
+        )
         both = registrations(kissim, KEY_A) | registrations(kissim, KEY_B)
         assert both == set(symbols)
-        wait_until(lambda: set(modes(r).values()) == {"stream"} and len(modes(r)) == 60, 10,
-                   message="every symbol streamed")
+        wait_until(
+            lambda: set(modes(r).values()) == {"stream"} and len(modes(r)) == 60, 10, message="every symbol streamed"
+        )
     finally:
         assert proc.stop() == 0
         r.delete("ingest:demand")
@@ -115,8 +127,9 @@ def test_sixty_symbols_one_key_then_demand_then_a_second_key(kissim, r, database
 
 def test_a_second_process_on_the_same_key_neither_steals_nor_storms(kissim, r, database_url, redis_url, output_dir):
     symbols = ["005930", "000660", "035420"]
-    env = ingest_env(database_url, redis_url, kissim, [KEY_A], output_dir / "data-lock-1", symbols,
-                     INGEST_LOCK_TTL_SECONDS="3")
+    env = ingest_env(
+        database_url, redis_url, kissim, [KEY_A], output_dir / "data-lock-1", symbols, INGEST_LOCK_TTL_SECONDS="3"
+    )
     first = start_ingest(env, output_dir / "ingest-lock-1.log")
     second = None
     try:
@@ -135,8 +148,14 @@ def test_a_second_process_on_the_same_key_neither_steals_nor_storms(kissim, r, d
         assert status["connected"] == "1" and status["mode"] == "stream"
         # the first process goes away: the second takes the key over (once)
         assert first.stop() == 0
-        wait_until(lambda: kissim.stats()["connects"][KEY_A] == before["connects"][KEY_A] + 1
-                   and registrations(kissim, KEY_A) == set(symbols), 15, message="failover to the second process")
+        wait_until(
+            lambda: (
+                kissim.stats()["connects"][KEY_A] == before["connects"][KEY_A] + 1
+                and registrations(kissim, KEY_A) == set(symbols)
+            ),
+            15,
+            message="failover to the second process",
+        )
         time.sleep(2)
         assert kissim.stats()["connects"][KEY_A] == before["connects"][KEY_A] + 1
     finally:

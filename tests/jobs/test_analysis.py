@@ -1,4 +1,5 @@
 """Rule-based outlook analyser on the bundled KRX snapshot: determinism and sensible output."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,9 +39,12 @@ def first_run(settings):
 def test_every_company_and_industry_is_analysed(first_run, snapshot_database_url):
     assert first_run["rule"] == first_run["companies"] + first_run["industries"]
     assert first_run["companies"] > 2000 and first_run["industries"] > 50
-    rows = _fetch(snapshot_database_url,
-                  "SELECT subject_type, count(*) AS n, min(growth_score) AS lo, max(growth_score) AS hi "
-                  "FROM analyses WHERE as_of_date = $1 GROUP BY subject_type", AS_OF)
+    rows = _fetch(
+        snapshot_database_url,
+        "SELECT subject_type, count(*) AS n, min(growth_score) AS lo, max(growth_score) AS hi "
+        "FROM analyses WHERE as_of_date = $1 GROUP BY subject_type",
+        AS_OF,
+    )
     by_type = {r["subject_type"]: r for r in rows}
     assert by_type["company"]["n"] == first_run["companies"]
     assert by_type["industry"]["n"] == first_run["industries"]
@@ -48,9 +52,12 @@ def test_every_company_and_industry_is_analysed(first_run, snapshot_database_url
 
 
 def test_samsung_electronics_is_sensible(first_run, snapshot_database_url):
-    row = _fetch(snapshot_database_url,
-                 "SELECT a.* FROM analyses a JOIN companies c ON c.id = a.subject_id "
-                 "WHERE a.subject_type = 'company' AND c.symbol = '005930' AND a.as_of_date = $1", AS_OF)[0]
+    row = _fetch(
+        snapshot_database_url,
+        "SELECT a.* FROM analyses a JOIN companies c ON c.id = a.subject_id "
+        "WHERE a.subject_type = 'company' AND c.symbol = '005930' AND a.as_of_date = $1",
+        AS_OF,
+    )[0]
     assert row["mode"] == "rule" and row["model"] == "rule-based-v1"
     assert row["outlook"] in analysis.OUTLOOKS
     assert row["outlook"] == analysis.outlook_label(row["growth_score"])
@@ -66,8 +73,10 @@ def test_samsung_electronics_is_sensible(first_run, snapshot_database_url):
 
 
 def test_deterministic_and_idempotent(first_run, settings, snapshot_database_url):
-    sql = ("SELECT subject_type, subject_id, growth_score, outlook, summary, drivers, risks, inputs "
-           "FROM analyses WHERE as_of_date = $1 ORDER BY subject_type, subject_id")
+    sql = (
+        "SELECT subject_type, subject_id, growth_score, outlook, summary, drivers, risks, inputs "
+        "FROM analyses WHERE as_of_date = $1 ORDER BY subject_type, subject_id"
+    )
     before = [tuple(r) for r in _fetch(snapshot_database_url, sql, AS_OF)]
     again = asyncio.run(registry.run_job("analysis", settings, as_of=AS_OF))
     after = [tuple(r) for r in _fetch(snapshot_database_url, sql, AS_OF)]
@@ -78,14 +87,45 @@ def test_deterministic_and_idempotent(first_run, settings, snapshot_database_url
 def test_rule_analyzer_factors_push_the_right_way():
     rule = analysis.RuleAnalyzer()
     bench = {"label": "업종", "operating_margin": 5.0, "per": 12.0}
-    strong = analysis.Subject("company", 1, "강한회사", {
-        "fiscal_year": 2024, "revenue": 1e12, "revenue_growth": 30.0, "operating_profit": 2e11,
-        "operating_profit_prev": 1e11, "operating_margin": 20.0, "net_income": 1.5e11, "per": 6.0,
-        "return_3m": 25.0, "return_12m": 60.0, "news_positive": 8, "news_negative": 1}, bench)
-    weak = analysis.Subject("company", 2, "약한회사", {
-        "fiscal_year": 2024, "revenue": 1e11, "revenue_growth": -25.0, "operating_profit": -1e10,
-        "operating_profit_prev": 5e9, "operating_margin": -10.0, "net_income": -2e10,
-        "return_3m": -30.0, "return_12m": -50.0, "news_positive": 0, "news_negative": 9}, bench)
+    strong = analysis.Subject(
+        "company",
+        1,
+        "강한회사",
+        {
+            "fiscal_year": 2024,
+            "revenue": 1e12,
+            "revenue_growth": 30.0,
+            "operating_profit": 2e11,
+            "operating_profit_prev": 1e11,
+            "operating_margin": 20.0,
+            "net_income": 1.5e11,
+            "per": 6.0,
+            "return_3m": 25.0,
+            "return_12m": 60.0,
+            "news_positive": 8,
+            "news_negative": 1,
+        },
+        bench,
+    )
+    weak = analysis.Subject(
+        "company",
+        2,
+        "약한회사",
+        {
+            "fiscal_year": 2024,
+            "revenue": 1e11,
+            "revenue_growth": -25.0,
+            "operating_profit": -1e10,
+            "operating_profit_prev": 5e9,
+            "operating_margin": -10.0,
+            "net_income": -2e10,
+            "return_3m": -30.0,
+            "return_12m": -50.0,
+            "news_positive": 0,
+            "news_negative": 9,
+        },
+        bench,
+    )
     empty = analysis.Subject("company", 3, "정보없음", {}, bench)
     a, b, c = (rule.analyse_sync(s) for s in (strong, weak, empty))
     assert a.growth_score >= 85 and a.outlook == "긍정적"

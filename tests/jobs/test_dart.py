@@ -1,4 +1,5 @@
 """DART client and collectors against the fake DART server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,11 +10,11 @@ import asyncpg
 import pytest
 import redis
 
+from core.services import AuthError, MalformedResponse, RateLimited
 from jobs import registry
-from jobs.clients.common import AuthError, MalformedResponse, RateLimited
 from jobs.clients.dart import DartClient, amount, key_accounts
-from tests.fakes import dart as fake
 from tests.jobs.util import FakeServer, make_settings
+from tests.support.fakes import dart as fake
 
 SAMSUNG, HYNIX = "00126380", "00164779"
 
@@ -24,8 +25,11 @@ def _accounts(corp, stock, year, reprt, scale):
         cum = reprt == "11014"
         for name, value in (("매출액", 300e12), ("영업이익", 32e12), ("당기순이익", 34e12)):
             v = int(value * scale * f)
-            rows.append(fake.account_row(corp, stock, str(year), reprt, fs_div, name, v, int(v * 0.9),
-                                         cumulative=v * 3 if cum else None))
+            rows.append(
+                fake.account_row(
+                    corp, stock, str(year), reprt, fs_div, name, v, int(v * 0.9), cumulative=v * 3 if cum else None
+                )
+            )
     return rows
 
 
@@ -33,7 +37,12 @@ def _accounts(corp, stock, year, reprt, scale):
 def dart():
     state = fake.DartState()
     state.corps = [
-        {"corp_code": SAMSUNG, "corp_name": "삼성전자", "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD", "stock_code": "005930"},
+        {
+            "corp_code": SAMSUNG,
+            "corp_name": "삼성전자",
+            "corp_eng_name": "SAMSUNG ELECTRONICS CO,.LTD",
+            "stock_code": "005930",
+        },
         {"corp_code": HYNIX, "corp_name": "SK하이닉스", "corp_eng_name": "SK hynix Inc.", "stock_code": "000660"},
         {"corp_code": "00987654", "corp_name": "예시비상장", "corp_eng_name": "", "stock_code": ""},
     ]
@@ -43,11 +52,23 @@ def dart():
             state.accounts[(corp, "2025", reprt)] = _accounts(corp, stock, 2025, reprt, scale)
     for n in range(250):
         day = dt.date(2025, 11, 14) - dt.timedelta(days=n % 28)
-        kind = ["분기보고서 (2025.09)", "[기재정정]반기보고서 (2025.06)", "사업보고서 (2024.12)", "주요사항보고서"][n % 4]
+        kind = ["분기보고서 (2025.09)", "[기재정정]반기보고서 (2025.06)", "사업보고서 (2024.12)", "주요사항보고서"][
+            n % 4
+        ]
         corp, stock = (SAMSUNG, "005930") if n % 2 == 0 else (HYNIX, "000660")
-        state.filings.append({"corp_code": corp, "corp_name": "x", "stock_code": stock, "corp_cls": "Y",
-                              "report_nm": kind + " ", "rcept_no": f"{day:%Y%m%d}{n:06d}", "flr_nm": "삼성전자",
-                              "rcept_dt": f"{day:%Y%m%d}", "rm": ""})
+        state.filings.append(
+            {
+                "corp_code": corp,
+                "corp_name": "x",
+                "stock_code": stock,
+                "corp_cls": "Y",
+                "report_nm": kind + " ",
+                "rcept_no": f"{day:%Y%m%d}{n:06d}",
+                "flr_nm": "삼성전자",
+                "rcept_dt": f"{day:%Y%m%d}",
+                "rm": "",
+            }
+        )
     state.expired_keys.add("e" * 40)
     server = FakeServer(fake.make_app(state))
     yield server, state
@@ -135,6 +156,7 @@ def test_key_accounts_prefers_consolidated(dart):
 
 # --------------------------------------------------------------------------- the collectors
 
+
 @pytest.fixture(scope="module")
 def settings(dart, snapshot_database_url, redis_url):
     server, _ = dart
@@ -172,10 +194,13 @@ def test_corp_codes_and_financials(settings, dart, snapshot_database_url, redis_
     res = asyncio.run(registry.run_job("dart_financials", settings, **OPTS))
     assert cache_client.exists("cache:company:1:financials") == 0  # the job invalidated it
     assert res["reports"] == 5 and res["written"] == 5  # 8 reports in all, 3 fetched before the stop
-    rows = _fetch(snapshot_database_url, """
+    rows = _fetch(
+        snapshot_database_url,
+        """
         SELECT f.fiscal_year, f.period, f.revenue, f.operating_profit, f.fs_basis, f.source FROM financials f
         JOIN companies c ON c.id = f.company_id WHERE c.symbol = '005930' AND f.source = 'dart'
-        ORDER BY fiscal_year, period""")
+        ORDER BY fiscal_year, period""",
+    )
     got = {(r["fiscal_year"], r["period"]): r for r in rows}
     assert set(got) == {(2024, "FY"), (2025, "Q1"), (2025, "Q2"), (2025, "Q3"), (2025, "9M")}
     assert got[(2024, "FY")]["revenue"] == int(300e12) and got[(2024, "FY")]["fs_basis"] == "consolidated"
@@ -187,7 +212,9 @@ def test_corp_codes_and_financials(settings, dart, snapshot_database_url, redis_
 def test_filings(settings, snapshot_database_url):
     res = asyncio.run(registry.run_job("dart_filings", settings, days=60, **OPTS))
     assert res == {"listed": 250, "written": 188}  # 주요사항보고서 is not a periodic report
-    rows = _fetch(snapshot_database_url, "SELECT report_type, url, report_name FROM filings ORDER BY rcept_no LIMIT 400")
+    rows = _fetch(
+        snapshot_database_url, "SELECT report_type, url, report_name FROM filings ORDER BY rcept_no LIMIT 400"
+    )
     assert {r["report_type"] for r in rows} == {"사업보고서", "반기보고서", "분기보고서"}
     assert all(r["url"].startswith("https://dart.fss.or.kr/dsaf001/main.do?rcpNo=") for r in rows)
     assert all(r["report_name"] == r["report_name"].strip() for r in rows)

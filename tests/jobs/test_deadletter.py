@@ -1,4 +1,5 @@
 """Dead letters: a job that fails for good is visible (Dramatiq's XQ set + jobs:collectors)."""
+
 from __future__ import annotations
 
 import time
@@ -7,19 +8,22 @@ import orjson
 import pytest
 import redis
 
-from tests import harness
+from tests.support import harness
+
+
 def test_failed_job_is_dead_lettered_and_reported(snapshot_database_url, redis_url, output_dir):
     """A job that cannot succeed (expired DART key) fails without useless retries, lands in
     Dramatiq's dead-letter set and shows as an error in jobs:collectors."""
     from jobs import worker as worker_mod
-    from tests.fakes import dart as fake_dart
     from tests.jobs.util import FakeServer, make_settings
+    from tests.support.fakes import dart as fake_dart
 
     state = fake_dart.DartState()
     state.expired_keys.add("e" * 40)
     server = FakeServer(fake_dart.make_app(state))
-    env = harness.platform_env(snapshot_database_url, redis_url, LOG_LEVEL="INFO", DART_API_KEY="e" * 40,
-                               DART_API_URL=server.url)
+    env = harness.platform_env(
+        snapshot_database_url, redis_url, LOG_LEVEL="INFO", DART_API_KEY="e" * 40, DART_API_URL=server.url
+    )
     proc = harness.ProcessUnderTest("jobs", env, output_dir / "worker_deadletter.log", ("worker", "--threads", "1"))
     try:
         settings = make_settings(snapshot_database_url, redis_url, DART_API_KEY="e" * 40, DART_API_URL=server.url)

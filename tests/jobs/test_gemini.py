@@ -1,4 +1,5 @@
 """Gemini analyser (google-genai SDK, pinned) against the fake generateContent endpoint."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,13 +12,27 @@ import pytest
 
 from jobs import analysis, registry
 from jobs.gemini import API_VERSION, GeminiAnalyzer
-from tests.fakes import gemini as fake
 from tests.jobs.util import FakeServer, make_settings
+from tests.support.fakes import gemini as fake
 
-SUBJECT = analysis.Subject("company", 1, "삼성전자", {
-    "fiscal_year": 2024, "revenue": 300e12, "revenue_growth": 16.2, "operating_profit": 32e12,
-    "operating_profit_prev": 6.5e12, "operating_margin": 10.9, "net_income": 34e12, "per": 12.0,
-    "return_3m": 25.0, "return_12m": 40.0}, {"label": "업종", "operating_margin": 5.0, "per": 15.0})
+SUBJECT = analysis.Subject(
+    "company",
+    1,
+    "삼성전자",
+    {
+        "fiscal_year": 2024,
+        "revenue": 300e12,
+        "revenue_growth": 16.2,
+        "operating_profit": 32e12,
+        "operating_profit_prev": 6.5e12,
+        "operating_margin": 10.9,
+        "net_income": 34e12,
+        "per": 12.0,
+        "return_3m": 25.0,
+        "return_12m": 40.0,
+    },
+    {"label": "업종", "operating_margin": 5.0, "per": 15.0},
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +83,10 @@ def test_failures_fall_back_to_rule(gemini, mode):
     out = _analyse(server, state, mode, attempts=2)
     assert out.mode == "rule" and out.model == "rule-based-v1"
     assert "geminiError" in out.inputs
-    assert out == analysis.RuleAnalyzer().analyse_sync(SUBJECT) or out.growth_score == analysis.RuleAnalyzer().analyse_sync(SUBJECT).growth_score
+    assert (
+        out == analysis.RuleAnalyzer().analyse_sync(SUBJECT)
+        or out.growth_score == analysis.RuleAnalyzer().analyse_sync(SUBJECT).growth_score
+    )
 
 
 def test_retry_then_success(gemini):

@@ -1,4 +1,5 @@
 """Jina Reader client and the article-text job against the fake Jina server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,11 +8,11 @@ import aiohttp
 import asyncpg
 import pytest
 
+from core.services import AuthError, RateLimited
 from jobs import registry
-from jobs.clients.common import AuthError, RateLimited
 from jobs.clients.jina import JinaClient, PageUnavailable
-from tests.fakes import jina as fake
 from tests.jobs.util import FakeServer, make_settings
+from tests.support.fakes import jina as fake
 
 BASE = "https://www.example-news.co.kr/article/"
 
@@ -20,8 +21,11 @@ BASE = "https://www.example-news.co.kr/article/"
 def jina():
     state = fake.JinaState()
     for n in range(12):
-        state.pages[f"{BASE}{n}"] = {"title": f"기사 {n}", "content": f"# 기사 {n}\n\n반도체 업황이 개선되고 있다. ({n})",
-                                     "publishedTime": "2025-03-12T00:31:00.000Z"}
+        state.pages[f"{BASE}{n}"] = {
+            "title": f"기사 {n}",
+            "content": f"# 기사 {n}\n\n반도체 업황이 개선되고 있다. ({n})",
+            "publishedTime": "2025-03-12T00:31:00.000Z",
+        }
     state.pages[f"{BASE}gone"] = {"title": "404", "content": "Not Found", "httpStatus": 404}
     server = FakeServer(fake.make_app(state))
     yield server, state
@@ -67,9 +71,10 @@ def test_job_fills_content_with_bounded_concurrency(jina, database_url, redis_ur
     async def seed():
         conn = await asyncpg.connect(database_url)
         try:
-            await conn.executemany("INSERT INTO news (url, title, published_at) VALUES ($1, $2, now())",
-                                   [(f"{BASE}{n}", f"기사 {n}") for n in range(12)] + [(f"{BASE}gone", "x"),
-                                                                                      (f"{BASE}missing", "y")])
+            await conn.executemany(
+                "INSERT INTO news (url, title, published_at) VALUES ($1, $2, now())",
+                [(f"{BASE}{n}", f"기사 {n}") for n in range(12)] + [(f"{BASE}gone", "x"), (f"{BASE}missing", "y")],
+            )
         finally:
             await conn.close()
 

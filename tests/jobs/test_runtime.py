@@ -1,4 +1,5 @@
 """The jobs runtime as `make run` starts it: scheduler + worker processes on real Redis/PostgreSQL."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,7 +10,7 @@ import orjson
 import pytest
 import redis
 
-from tests import harness
+from tests.support import harness
 
 
 def _collectors(redis_url: str) -> dict[str, dict]:
@@ -43,8 +44,13 @@ def test_collectors_idle_with_reason_and_analysis_runs(platform, redis_url):
         time.sleep(0.5)
     else:
         pytest.fail(f"analysis did not finish: {states}\n{worker.output()[-3000:]}")
-    for name, key in (("news", "NAVER_CLIENT_ID"), ("dart", "DART_API_KEY"), ("jina", "JINA_API_KEY"),
-                      ("kis_master", "KIS_APP_KEYS"), ("search_index", "OPENSEARCH_URL")):
+    for name, key in (
+        ("news", "NAVER_CLIENT_ID"),
+        ("dart", "DART_API_KEY"),
+        ("jina", "JINA_API_KEY"),
+        ("kis_master", "KIS_APP_KEYS"),
+        ("search_index", "OPENSEARCH_URL"),
+    ):
         assert states[name]["state"] == "idle", states[name]
         assert key in states[name]["reason"]
         assert isinstance(states[name]["at"], int)
@@ -62,19 +68,29 @@ def test_health_shows_the_collectors(platform, api_server):
 
 def test_run_command_in_foreground(platform):
     env, _, _ = platform
-    done = subprocess.run([sys.executable, "-m", "jobs", "run", "retention"], env=env, cwd=harness.REPO_ROOT,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "jobs", "run", "retention"],
+        env=env,
+        cwd=harness.REPO_ROOT,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr.decode()
     result = orjson.loads(done.stdout)
     assert set(result["detail"]) >= {"stock_ticks", "stock_prices_1m"}
-    idle = subprocess.run([sys.executable, "-m", "jobs", "run", "news"], env=env, cwd=harness.REPO_ROOT,
-                          capture_output=True, timeout=60)
+    idle = subprocess.run(
+        [sys.executable, "-m", "jobs", "run", "news"], env=env, cwd=harness.REPO_ROOT, capture_output=True, timeout=60
+    )
     assert idle.returncode == 3 and b"NAVER_CLIENT_ID" in idle.stdout
-    bar = subprocess.run([sys.executable, "-m", "jobs", "run", "analysis", "--limit", "30"], env=env,
-                         cwd=harness.REPO_ROOT, capture_output=True, timeout=120)
+    bar = subprocess.run(
+        [sys.executable, "-m", "jobs", "run", "analysis", "--limit", "30"],
+        env=env,
+        cwd=harness.REPO_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert bar.returncode == 0, bar.stderr.decode()
     assert b"analysis: 100%" in bar.stderr  # the tqdm progress bar
-
 
 
 def test_schedules_are_in_seoul_time():
@@ -93,4 +109,4 @@ def test_schedules_are_in_seoul_time():
     assert SCHEDULE["news"].get_next_fire_time(None, dt.datetime(2026, 11, 30, 9, 1, tzinfo=seoul)).minute == 10
     # Financials nightly at 02:00 Seoul, which is 17:00 UTC the day before.
     fire = SCHEDULE["dart_financials"].get_next_fire_time(None, dt.datetime(2026, 11, 26, 12, 0, tzinfo=seoul))
-    assert fire.astimezone(dt.timezone.utc) == dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.timezone.utc)
+    assert fire.astimezone(dt.UTC) == dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)

@@ -1,5 +1,6 @@
 """OpenSearch: index templates with nori + edge n-grams, rebuild from PostgreSQL, the api's
 OpenSearch search backend (the shared relevance cases), and Korean news search."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,11 +10,13 @@ import urllib.parse
 import asyncpg
 import pytest
 
-from api.search_opensearch import OpenSearchSearch
-from jobs import news, registry, search_index
-from tests import harness
+from core.contract import keys
+from jobs import news, registry
+from search import index as search_index
+from search.opensearch import OpenSearchSearch
 from tests.api import search_cases
 from tests.jobs.util import make_settings
+from tests.support import harness
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def names(snapshot_database_url):
 def _backend_search(settings, names) -> search_cases.Search:
     def search(keyword: str, page: int, size: int):
         async def go():
-            backend = OpenSearchSearch(settings, None)
+            backend = OpenSearchSearch(settings.opensearch_url, None)
             try:
                 return await backend.search_companies(keyword, page, size)
             finally:
@@ -61,8 +64,11 @@ def test_rebuild(built, opensearch_url):
         try:
             _, aliases = await rest.call("GET", f"/_alias/{search_index.COMPANIES}")
             _, count = await rest.call("GET", f"/{search_index.COMPANIES}/_count")
-            _, tokens = await rest.call("POST", f"/{next(iter(aliases))}/_analyze",
-                                        {"analyzer": "ko_text", "text": "삼성전자의 반도체 실적이 개선되었다"})
+            _, tokens = await rest.call(
+                "POST",
+                f"/{next(iter(aliases))}/_analyze",
+                {"analyzer": "ko_text", "text": "삼성전자의 반도체 실적이 개선되었다"},
+            )
             return aliases, count, [t["token"] for t in tokens["tokens"]]
         finally:
             await rest.close()
@@ -119,13 +125,13 @@ def test_news_index_korean_search(settings, snapshot_database_url, opensearch_ur
     import redis as redis_lib
 
     from jobs.clients.naver import parse_item
-    from tests.fakes import naver as fake
+    from tests.support.fakes import naver as fake
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     items = [parse_item(fake.article(9000 + n, "삼성전자", now - dt.timedelta(minutes=n))) for n in range(5)]
     r = redis_lib.Redis.from_url(settings.redis_url)
-    r.delete(news.BUFFER_KEY, news.PROCESSING_KEY)
-    r.rpush(news.BUFFER_KEY, *[news.buffer_item(i, company_id=1) for i in items])
+    r.delete(keys.NEWS_BUFFER, keys.NEWS_PROCESSING)
+    r.rpush(keys.NEWS_BUFFER, *[news.buffer_item(i, company_id=1) for i in items])
     r.close()
     flushed = asyncio.run(registry.run_job("news_flush", settings))
     assert flushed["written"] == 5
@@ -134,9 +140,11 @@ def test_news_index_korean_search(settings, snapshot_database_url, opensearch_ur
         rest = search_index.Rest(opensearch_url)
         try:
             await rest.call("POST", f"/{search_index.NEWS}/_refresh")
-            return (await search_index.search_news(rest, "반도체 가격은"),
-                    await search_index.search_news(rest, "수주", company_id=1),
-                    await search_index.search_news(rest, "수주", company_id=2))
+            return (
+                await search_index.search_news(rest, "반도체 가격은"),
+                await search_index.search_news(rest, "수주", company_id=1),
+                await search_index.search_news(rest, "수주", company_id=2),
+            )
         finally:
             await rest.close()
 
@@ -145,8 +153,8 @@ def test_news_index_korean_search(settings, snapshot_database_url, opensearch_ur
 
 
 def test_article_text_from_jina_becomes_searchable(settings, snapshot_database_url, redis_url, opensearch_url):
-    from tests.fakes import jina as fake_jina
     from tests.jobs.util import FakeServer
+    from tests.support.fakes import jina as fake_jina
 
     async def urls():
         conn = await asyncpg.connect(snapshot_database_url)
@@ -160,8 +168,13 @@ def test_article_text_from_jina_becomes_searchable(settings, snapshot_database_u
         state.pages[url] = {"title": "t", "content": "파운드리 고객사 확보로 가동률이 회복되었다"}
     server = FakeServer(fake_jina.make_app(state))
     try:
-        jina_settings = make_settings(snapshot_database_url, redis_url, OPENSEARCH_URL=opensearch_url,
-                                      JINA_API_KEY=fake_jina.API_KEY, JINA_API_URL=server.url)
+        jina_settings = make_settings(
+            snapshot_database_url,
+            redis_url,
+            OPENSEARCH_URL=opensearch_url,
+            JINA_API_KEY=fake_jina.API_KEY,
+            JINA_API_URL=server.url,
+        )
         result = asyncio.run(registry.run_job("jina", jina_settings))
         assert result["fetched"] == len(state.pages) > 0
     finally:

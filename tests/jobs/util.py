@@ -1,4 +1,5 @@
 """Helpers for the jobs tests: settings for a test database/Redis, and fake servers in threads."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,9 +7,9 @@ import threading
 
 from aiohttp import web
 
-from api import settings as settings_mod
-from jobs.embedded import free_port
-from tests import harness
+from core import settings as settings_mod
+from devtools.embedded import free_port
+from tests.support import harness
 
 
 def make_settings(database_url: str, redis_url: str, **env: str):

@@ -1,24 +1,31 @@
 """Helpers of the streaming tests: tokens, tick messages shaped like ingest's, WS/SSE clients."""
+
 from __future__ import annotations
 
 import asyncio
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jwt
 import orjson
 from websockets.asyncio.client import connect
 
-from api import auth, settings as settings_mod
-from tests import harness
+from api.http import auth
+from core import settings as settings_mod
+from tests.support import harness
 
 SAMSUNG, HYNIX, KAKAO, NAVER = "005930", "000660", "035720", "035420"
 
 
 def settings():
-    return settings_mod.load({"DATABASE_URL": "postgresql://x@localhost/x", "REDIS_URL": "redis://localhost",
-                              "JWT_SECRET": harness.TEST_JWT_SECRET})
+    return settings_mod.load(
+        {
+            "DATABASE_URL": "postgresql://x@localhost/x",
+            "REDIS_URL": "redis://localhost",
+            "JWT_SECRET": harness.TEST_JWT_SECRET,
+        }
+    )
 
 
 def token(user_id: int = 1) -> str:
@@ -31,22 +38,44 @@ def claims_of(tok: str) -> dict:
 
 def expired_token(user_id: int = 1) -> str:
     now = int(time.time())
-    payload = {"sub": str(user_id), "jti": "expired-jti", "iat": now - 3600, "exp": now - 60,
-               "iss": auth.ISSUER, "aud": auth.AUDIENCE, "typ": "access"}
+    payload = {
+        "sub": str(user_id),
+        "jti": "expired-jti",
+        "iat": now - 3600,
+        "exp": now - 60,
+        "iss": auth.ISSUER,
+        "aud": auth.AUDIENCE,
+        "typ": "access",
+    }
     return jwt.encode(payload, harness.TEST_JWT_SECRET, algorithm="HS256")
 
 
 def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def tick(symbol: str, seq: int, price: int = 75000, at: float | None = None) -> bytes:
     """A tick in the shape of the architecture's tick contract (plus `seq` for ordering checks)."""
     at = time.time() if at is None else at
-    return orjson.dumps({"type": "tick", "symbol": symbol, "price": price + seq, "volume": 10 + seq, "change": 500,
-                         "changePercent": 0.67, "accVolume": 1_000_000 + seq, "open": price, "high": price + seq,
-                         "low": price - 100, "timestamp": iso(at - 0.008), "receivedAt": iso(at),
-                         "source": "kissim", "seq": seq, "sentAt": at})
+    return orjson.dumps(
+        {
+            "type": "tick",
+            "symbol": symbol,
+            "price": price + seq,
+            "volume": 10 + seq,
+            "change": 500,
+            "changePercent": 0.67,
+            "accVolume": 1_000_000 + seq,
+            "open": price,
+            "high": price + seq,
+            "low": price - 100,
+            "timestamp": iso(at - 0.008),
+            "receivedAt": iso(at),
+            "source": "kissim",
+            "seq": seq,
+            "sentAt": at,
+        }
+    )
 
 
 def ws_url(server, path: str = "/ws/stocks/") -> str:
@@ -133,7 +162,9 @@ class AsyncApi:
         from referencing.jsonschema import DRAFT7
 
         self.document = document
-        registry = Registry().with_resource("urn:asyncapi", Resource.from_contents(document, default_specification=DRAFT7))
+        registry = Registry().with_resource(
+            "urn:asyncapi", Resource.from_contents(document, default_specification=DRAFT7)
+        )
         self.validators = {}
         for name, message in document["components"]["messages"].items():
             ref = message["payload"]["$ref"]

@@ -1,4 +1,5 @@
 """The AsyncAPI document at /api/asyncapi.json describes the messages the server really sends."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +9,20 @@ import orjson
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.harness import http
-from tests.streaming.helpers import (HYNIX, SAMSUNG, SseClient, asyncapi, recv_json, tick, tiny_socket, token, wait_watched,
-                                     ws_url)
+from core.contract import keys
+from tests.streaming.helpers import (
+    HYNIX,
+    SAMSUNG,
+    SseClient,
+    asyncapi,
+    recv_json,
+    tick,
+    tiny_socket,
+    token,
+    wait_watched,
+    ws_url,
+)
+from tests.support.harness import http
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 API_OVERRIDES = {"STREAM_SEND_QUEUE": "8"}
@@ -32,8 +44,22 @@ async def test_document_is_asyncapi_3_and_served_as_json(stream_server):
 async def test_real_websocket_and_sse_messages_match_the_schemas(stream_server, rds):
     spec = asyncapi(stream_server)
     await rds.set(f"tick:last:{SAMSUNG}", tick(SAMSUNG, 0))
-    await rds.hset(f"bar:1m:{SAMSUNG}", mapping={"time": 1767000000, "open": 1, "high": 2, "low": 1, "close": 2,
-                                                 "volume": 5, "amount": 9.5, "tradeCount": 2, "source": "kissim"})
+    await rds.set(
+        keys.open_bar("1m", SAMSUNG),
+        orjson.dumps(
+            {
+                "time": 1767000000,
+                "open": 1,
+                "high": 2,
+                "low": 1,
+                "close": 2,
+                "volume": 5,
+                "amount": 9.5,
+                "tradeCount": 2,
+                "source": "kissim",
+            }
+        ),
+    )
     await rds.delete(f"tick:last:{HYNIX}", f"bar:1m:{HYNIX}")
     async with connect(ws_url(stream_server) + f"?token={token()}") as ws:
         sub = {"action": "subscribe", "symbols": [SAMSUNG, HYNIX, "999999"]}
@@ -76,13 +102,22 @@ async def test_real_websocket_and_sse_messages_match_the_schemas(stream_server, 
     await slow.close()
 
     async with aiohttp.ClientSession() as session:
-        async with session.get(stream_server.url + "/api/stream/stocks",
-                               params={"symbols": SAMSUNG, "token": token()}) as resp:
+        async with session.get(
+            stream_server.url + "/api/stream/stocks", params={"symbols": SAMSUNG, "token": token()}
+        ) as resp:
             sse = SseClient(resp)
             ack = await sse.next_of("subscribed")
             spec.check(orjson.loads(ack["data"]), "subscribed")
             first = await sse.next_of("tick")  # the latest tick
             spec.check(orjson.loads(first["data"]), "tick")
 
-    assert {"subscribe", "unsubscribe", "subscribed", "unsubscribed", "snapshot", "tick", "error",
-            "dropped"} <= spec.seen
+    assert {
+        "subscribe",
+        "unsubscribe",
+        "subscribed",
+        "unsubscribed",
+        "snapshot",
+        "tick",
+        "error",
+        "dropped",
+    } <= spec.seen

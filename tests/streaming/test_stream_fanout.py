@@ -1,4 +1,5 @@
 """Fan-out under two api workers, and slow consumers that must not slow anyone else."""
+
 from __future__ import annotations
 
 import asyncio
@@ -44,7 +45,7 @@ async def test_two_workers_both_deliver_with_one_redis_subscription_each(stream_
             await asyncio.sleep(0.02)
         assert len([p for p in workers if p]) == 2, f"connections did not spread over both workers: {workers.keys()}"
         # one pattern subscription per worker process, however many clients
-        client_list = (await rds.client_list())
+        client_list = await rds.client_list()
         assert sum(1 for c in client_list if c.get("psub") == "1") == 2
         for seq in range(20):
             await rds.publish(f"stock:realtime:{SAMSUNG}", tick(SAMSUNG, seq))

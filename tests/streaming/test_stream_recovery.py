@@ -1,4 +1,5 @@
 """Redis goes away and comes back: open streams are told, new ones get 503, ticks resume by themselves."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,9 @@ async def test_redis_restart_status_messages_503_and_resumed_ticks(stream_server
             await connect(ws_url(stream_server) + f"?token={token()}", open_timeout=5)
         assert info.value.response.status_code == 503
         assert orjson.loads(info.value.response.body)["code"] == "STREAM_UNAVAILABLE"
-        async with http.get(stream_server.url + "/api/stream/stocks",
-                            params={"symbols": SAMSUNG, "token": token()}) as refused:
+        async with http.get(
+            stream_server.url + "/api/stream/stocks", params={"symbols": SAMSUNG, "token": token()}
+        ) as refused:
             assert refused.status == 503 and (await refused.json())["code"] == "STREAM_UNAVAILABLE"
 
         started = time.monotonic()
@@ -57,8 +59,9 @@ async def test_redis_restart_status_messages_503_and_resumed_ticks(stream_server
         # and new connections work again at once (stale pooled Redis connections are retried)
         async with connect(ws_url(stream_server) + f"?token={token()}") as fresh:
             assert (await subscribe(fresh, [SAMSUNG]))["accepted"] == [SAMSUNG]
-        async with http.get(stream_server.url + "/api/stream/stocks",
-                            params={"symbols": SAMSUNG, "token": token()}) as again:
+        async with http.get(
+            stream_server.url + "/api/stream/stocks", params={"symbols": SAMSUNG, "token": token()}
+        ) as again:
             assert again.status == 200
         await publisher.aclose()
     finally:

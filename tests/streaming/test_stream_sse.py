@@ -1,4 +1,5 @@
 """SSE /api/stream/stocks: auth, headers, retry hint, ticks with ids, heartbeats, Last-Event-ID resume."""
+
 from __future__ import annotations
 
 import aiohttp
@@ -28,8 +29,11 @@ async def test_ticks_headers_ids_and_heartbeat(stream_server, rds):
     await rds.delete(f"tick:last:{SAMSUNG}", f"tick:last:{HYNIX}")
     url = stream_server.url + "/api/stream/stocks"
     async with aiohttp.ClientSession() as http:
-        async with http.get(url, params={"symbols": f"{SAMSUNG},{HYNIX},999999"},
-                            headers={"Authorization": f"Bearer {token()}", "Accept": "text/event-stream"}) as resp:
+        async with http.get(
+            url,
+            params={"symbols": f"{SAMSUNG},{HYNIX},999999"},
+            headers={"Authorization": f"Bearer {token()}", "Accept": "text/event-stream"},
+        ) as resp:
             assert resp.status == 200
             assert resp.headers["Content-Type"].startswith("text/event-stream")
             assert resp.headers["Cache-Control"] == "no-cache" and resp.headers["X-Accel-Buffering"] == "no"
@@ -37,15 +41,18 @@ async def test_ticks_headers_ids_and_heartbeat(stream_server, rds):
             assert (await sse.event())["retry"] == "3000"
             ack = await sse.event()
             assert ack["event"] == "subscribed"
-            assert orjson.loads(ack["data"]) == {"type": "subscribed", "accepted": [SAMSUNG, HYNIX],
-                                                 "rejected": [{"symbol": "999999", "reason": "UNKNOWN_SYMBOL"}]}
+            assert orjson.loads(ack["data"]) == {
+                "type": "subscribed",
+                "accepted": [SAMSUNG, HYNIX],
+                "rejected": [{"symbol": "999999", "reason": "UNKNOWN_SYMBOL"}],
+            }
             await wait_watched(rds, [SAMSUNG, HYNIX])
             sent = [tick(SAMSUNG, 1), tick(HYNIX, 1), tick(SAMSUNG, 2)]
             for payload in sent:
                 await rds.publish(f"stock:realtime:{orjson.loads(payload)['symbol']}", payload)
             events = [await sse.next_of("tick") for _ in sent]
             assert [e["data"].encode() for e in events] == sent  # the published bytes as data
-            for e, payload in zip(events, sent):
+            for e, payload in zip(events, sent, strict=False):
                 symbol, _, ms = e["id"].partition(":")
                 assert symbol == orjson.loads(payload)["symbol"] and ms.isdigit()
             # heartbeat comments every STREAM_HEARTBEAT_SECONDS (1 s in this test server)

@@ -1,4 +1,5 @@
 """Connections per user are limited across api workers, not per worker."""
+
 from __future__ import annotations
 
 import asyncio

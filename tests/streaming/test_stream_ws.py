@@ -1,4 +1,5 @@
 """WebSocket /ws/stocks/: auth and close codes, acks, snapshot then ticks, limits, demand to ingest."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +9,23 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.streaming.helpers import (HYNIX, KAKAO, NAVER, SAMSUNG, claims_of, expired_token, open_ws, recv_json,
-                                     recv_until, subscribe, tick, token, wait_watched, ws_url)
+from core.contract import keys
+from tests.streaming.helpers import (
+    HYNIX,
+    KAKAO,
+    NAVER,
+    SAMSUNG,
+    claims_of,
+    expired_token,
+    open_ws,
+    recv_json,
+    recv_until,
+    subscribe,
+    tick,
+    token,
+    wait_watched,
+    ws_url,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 API_OVERRIDES = {"STREAM_MAX_CONNECTIONS_PER_USER": "3", "STREAM_MAX_MESSAGES_PER_SECOND": "5"}
@@ -62,14 +78,22 @@ async def test_token_in_authorization_header_and_in_subprotocol(stream_server):
 async def test_subscribe_ack_rejects_unknown_symbols_by_name(stream_server):
     async with open_ws(stream_server, token()) as ws:
         ack = await subscribe(ws, [SAMSUNG, "999999", "bad", HYNIX])
-        assert ack == {"type": "subscribed", "accepted": [SAMSUNG, HYNIX],
-                       "rejected": [{"symbol": "999999", "reason": "UNKNOWN_SYMBOL"},
-                                    {"symbol": "BAD", "reason": "UNKNOWN_SYMBOL"}]}
+        assert ack == {
+            "type": "subscribed",
+            "accepted": [SAMSUNG, HYNIX],
+            "rejected": [
+                {"symbol": "999999", "reason": "UNKNOWN_SYMBOL"},
+                {"symbol": "BAD", "reason": "UNKNOWN_SYMBOL"},
+            ],
+        }
         snapshots = [await recv_json(ws), await recv_json(ws)]
         assert {s["symbol"] for s in snapshots} == {SAMSUNG, HYNIX}
         unsub = await subscribe(ws, [HYNIX, KAKAO], action="unsubscribe")
-        assert unsub == {"type": "unsubscribed", "accepted": [HYNIX],
-                         "rejected": [{"symbol": KAKAO, "reason": "NOT_SUBSCRIBED"}]}
+        assert unsub == {
+            "type": "unsubscribed",
+            "accepted": [HYNIX],
+            "rejected": [{"symbol": KAKAO, "reason": "NOT_SUBSCRIBED"}],
+        }
         # still connected and usable
         again = await subscribe(ws, [SAMSUNG])
         assert again["accepted"] == [SAMSUNG]
@@ -78,17 +102,39 @@ async def test_subscribe_ack_rejects_unknown_symbols_by_name(stream_server):
 async def test_snapshot_then_ticks_in_order(stream_server, rds):
     last = tick(KAKAO, 0)
     await rds.set(f"tick:last:{KAKAO}", last)
-    await rds.hset(f"bar:1m:{KAKAO}", mapping={"time": 1767000000, "open": 50000, "high": 50500, "low": 49900,
-                                               "close": 50100, "volume": 1234, "amount": 61000000.5,
-                                               "tradeCount": 17, "source": "kissim"})
+    await rds.set(
+        keys.open_bar("1m", KAKAO),
+        orjson.dumps(
+            {
+                "time": 1767000000,
+                "open": 50000,
+                "high": 50500,
+                "low": 49900,
+                "close": 50100,
+                "volume": 1234,
+                "amount": 61000000.5,
+                "tradeCount": 17,
+                "source": "kissim",
+            }
+        ),
+    )
     await rds.delete(f"tick:last:{NAVER}", f"bar:1m:{NAVER}")
     async with open_ws(stream_server, token()) as ws:
         ack = await subscribe(ws, [KAKAO, NAVER])
         assert ack["accepted"] == [KAKAO, NAVER]
         snap = {m["symbol"]: m for m in [await recv_json(ws), await recv_json(ws)]}
         assert snap[KAKAO]["type"] == "snapshot" and snap[KAKAO]["tick"] == orjson.loads(last)
-        assert snap[KAKAO]["bar"] == {"time": 1767000000, "open": 50000, "high": 50500, "low": 49900, "close": 50100,
-                                      "volume": 1234, "amount": 61000000.5, "tradeCount": 17, "source": "kissim"}
+        assert snap[KAKAO]["bar"] == {
+            "time": 1767000000,
+            "open": 50000,
+            "high": 50500,
+            "low": 49900,
+            "close": 50100,
+            "volume": 1234,
+            "amount": 61000000.5,
+            "tradeCount": 17,
+            "source": "kissim",
+        }
         assert snap[NAVER] == {"type": "snapshot", "symbol": NAVER, "tick": None, "bar": None}
         sent = {KAKAO: [], NAVER: []}
         for seq in range(1, 51):

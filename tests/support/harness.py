@@ -3,6 +3,7 @@ fresh databases cloned from migrated templates, and a real api server process.
 
 Other test modules use these through the fixtures in tests/conftest.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import asyncpg
 
-from jobs import migrate, snapshot
-from jobs.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from db import migrate, snapshot
+from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
 
@@ -28,7 +29,7 @@ TEST_JWT_SECRET = "test-secret-" + "x" * 40
 class Services:
     pg: EmbeddedPostgres
     redis: EmbeddedRedis
-    admin_url: str   # the `postgres` database, for CREATE DATABASE
+    admin_url: str  # the `postgres` database, for CREATE DATABASE
     redis_url: str
 
     def url_for(self, database: str) -> str:
@@ -71,8 +72,13 @@ def clone_database(services: Services, template: str, name: str) -> str:
 def platform_env(database_url: str, redis_url: str, **overrides: str) -> dict[str, str]:
     """Environment for a platform process under test."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KIS_", "NAVER_", "DART_", "GEMINI_", "JINA_"))}
-    env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, JWT_SECRET=TEST_JWT_SECRET,
-               LOG_LEVEL="WARNING", LOG_FORMAT="json")
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        JWT_SECRET=TEST_JWT_SECRET,
+        LOG_LEVEL="WARNING",
+        LOG_FORMAT="json",
+    )
     env.pop("OPENSEARCH_URL", None)
     env.update(overrides)
     return env
@@ -84,9 +90,15 @@ class ProcessUnderTest:
     def __init__(self, module: str, env: dict[str, str], log_path: Path, args: tuple[str, ...] = ()) -> None:
         self.log_path = log_path
         self._log = open(log_path, "wb")
-        self.process = subprocess.Popen([sys.executable, "-m", module, *args], env=env, cwd=REPO_ROOT,
-                                        stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)  # Sanic kills its own process group
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # Sanic kills its own process group
 
     def output(self) -> str:
         self._log.flush()
@@ -141,8 +153,15 @@ class Response:
         return orjson.loads(self.body)
 
 
-def http(method: str, url: str, *, json: object = None, body: bytes | None = None,
-         headers: dict[str, str] | None = None, timeout: float = 10.0) -> Response:
+def http(
+    method: str,
+    url: str,
+    *,
+    json: object = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+) -> Response:
     """One real HTTP request; error statuses are returned, not raised."""
     import orjson
 

@@ -1,5 +1,7 @@
-"""Helpers for the tickcore tests: KIS frame builders, KST time arithmetic and a decoder for
-PostgreSQL binary COPY buffers, all written independently of the Rust code they check."""
+"""KIS frames for the tests: the protocol reference's fixture lines, `TradeSpec` (a trade with the
+values a test cares about; the rest from fixture line 7), KST time arithmetic and a decoder for
+PostgreSQL binary COPY buffers — all independent of the Rust code they check. Records are written
+by the one H0STCNT0 writer, devtools/kissim/records.py."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from devtools.kissim import records
+from devtools.kissim.records import parse_record, trade_record
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tickcore" / "tests" / "fixtures" / "kis-frames.txt"
 KST = dt.timezone(dt.timedelta(hours=9))
-PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def fixture_lines() -> list[str]:
@@ -26,8 +31,9 @@ def fixture(line: int) -> str:
 
 def kst_us(date: int, hhmmss: int) -> int:
     """Unix microseconds of a KST date YYYYMMDD and time HHMMSS."""
-    moment = dt.datetime(date // 10_000, date // 100 % 100, date % 100,
-                         hhmmss // 10_000, hhmmss // 100 % 100, hhmmss % 100, tzinfo=KST)
+    moment = dt.datetime(
+        date // 10_000, date // 100 % 100, date % 100, hhmmss // 10_000, hhmmss // 100 % 100, hhmmss % 100, tzinfo=KST
+    )
     return (moment - UNIX_EPOCH) // dt.timedelta(microseconds=1)
 
 
@@ -55,23 +61,25 @@ class TradeSpec:
     buys: int = 9456
     side: int = 1
 
-    def fields(self) -> list[str]:
-        fields = fixture(7).split("|", 3)[3].split("^")
-        fields[0] = self.symbol
-        fields[1] = f"{self.hhmmss:06d}"
-        fields[2] = str(self.price)
-        fields[4] = str(self.change)
-        fields[5] = self.change_rate
-        fields[7], fields[8], fields[9] = str(self.open), str(self.high), str(self.low)
-        fields[12] = str(self.volume)
-        fields[13] = str(self.acc_volume)
-        fields[15], fields[16] = str(self.sells), str(self.buys)
-        fields[21] = str(self.side)
-        fields[33] = str(self.date)
-        return fields
-
     def record(self) -> str:
-        return "^".join(self.fields())
+        fields = parse_record(fixture(7).split("|", 3)[3])
+        fields.update(
+            mksc_shrn_iscd=self.symbol,
+            stck_cntg_hour=f"{self.hhmmss:06d}",
+            stck_prpr=str(self.price),
+            prdy_vrss=str(self.change),
+            prdy_ctrt=self.change_rate,
+            stck_oprc=str(self.open),
+            stck_hgpr=str(self.high),
+            stck_lwpr=str(self.low),
+            cntg_vol=str(self.volume),
+            acml_vol=str(self.acc_volume),
+            seln_cntg_csnu=str(self.sells),
+            shnu_cntg_csnu=str(self.buys),
+            ccld_dvsn=str(self.side),
+            bsop_date=str(self.date),
+        )
+        return trade_record(fields)
 
     @property
     def time_us(self) -> int:
@@ -79,7 +87,7 @@ class TradeSpec:
 
 
 def trade_frame(*specs: TradeSpec) -> str:
-    return f"0|H0STCNT0|{len(specs):03d}|" + "^".join(spec.record() for spec in specs)
+    return records.trade_frame([spec.record() for spec in specs])
 
 
 def at(spec: TradeSpec, **changes) -> TradeSpec:
@@ -90,8 +98,20 @@ def at(spec: TradeSpec, **changes) -> TradeSpec:
 
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 TICK_TYPES = ("timestamptz", "text", "int8", "int8", "int8", "int8", "float8", "int2", "timestamptz", "text")
-BAR_TYPES = ("text", "timestamptz", "int8", "int8", "int8", "int8", "int8", "int8", "int4", "timestamptz",
-             "timestamptz", "text")
+BAR_TYPES = (
+    "text",
+    "timestamptz",
+    "int8",
+    "int8",
+    "int8",
+    "int8",
+    "int8",
+    "int8",
+    "int4",
+    "timestamptz",
+    "timestamptz",
+    "text",
+)
 
 
 def decode_copy(buffer: bytes, types: tuple[str, ...]) -> list[tuple]:
@@ -115,7 +135,7 @@ def decode_copy(buffer: bytes, types: tuple[str, ...]) -> list[tuple]:
             if length == -1:
                 row.append(None)
                 continue
-            raw = buffer[position:position + length]
+            raw = buffer[position : position + length]
             position += length
             row.append(decode_value(kind, raw))
         rows.append(tuple(row))

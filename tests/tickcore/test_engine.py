@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+
 import tickcore
-from tests.tickcore.tickcore_support import (
+from tests.support.kis_records import (
     BAR_TYPES,
     TICK_TYPES,
     TradeSpec,
@@ -40,9 +41,20 @@ def test_tick_message_contract():
     message = json.loads(payload)
     assert symbol == "005930"
     assert message == {
-        "type": "tick", "symbol": "005930", "price": 70500, "volume": 37, "change": 500, "changePercent": 0.71,
-        "accVolume": 2345678, "open": 70200, "high": 70700, "low": 70100, "side": 1,
-        "timestamp": "2025-03-12T00:30:00.000Z", "receivedAt": "2025-03-12T00:30:00.131Z", "source": "kis",
+        "type": "tick",
+        "symbol": "005930",
+        "price": 70500,
+        "volume": 37,
+        "change": 500,
+        "changePercent": 0.71,
+        "accVolume": 2345678,
+        "open": 70200,
+        "high": 70700,
+        "low": 70100,
+        "side": 1,
+        "timestamp": "2025-03-12T00:30:00.000Z",
+        "receivedAt": "2025-03-12T00:30:00.131Z",
+        "source": "kis",
         "seq": 8123 + 9456,
     }
     assert b" " not in payload
@@ -57,8 +69,18 @@ def test_ticks_copy_rows():
         (t0930 + 1_000_000, "005930", 70400, 150, 2345840, 400, 0.57, 5, RECEIVED, "poll"),
         (t0930, "000660", 178500, 25, 812345, -1500, -0.83, 5, RECEIVED, "poll"),
     ]
-    assert tickcore.TICK_COLUMNS == ("time", "symbol", "price", "volume", "acc_volume", "change", "change_rate",
-                                     "side", "received_at", "source")
+    assert tickcore.TICK_COLUMNS == (
+        "time",
+        "symbol",
+        "price",
+        "volume",
+        "acc_volume",
+        "change",
+        "change_rate",
+        "side",
+        "received_at",
+        "source",
+    )
 
 
 def test_replayed_frames_are_dropped_everywhere():
@@ -66,7 +88,12 @@ def test_replayed_frames_are_dropped_everywhere():
     first = engine.feed([fixture(7), fixture(9)], RECEIVED)
     again = engine.feed([fixture(9), fixture(7)], RECEIVED + 5_000_000)
     assert first.counters["published"] == 3
-    assert (again.counters["duplicates"], again.counters["published"], again.ticks_copy, again.messages) == (3, 0, None, [])
+    assert (again.counters["duplicates"], again.counters["published"], again.ticks_copy, again.messages) == (
+        3,
+        0,
+        None,
+        [],
+    )
     assert engine.open_bars("005930")["1d"]["volume"] == 37 + 12 + 150
 
 
@@ -79,12 +106,35 @@ def test_bars_close_by_trade_and_flush_with_copy_buffers():
     engine = tickcore.Engine("kissim")
     batch = engine.feed(frames, RECEIVED)
     [bar] = batch.closed_bars("1m")
-    assert bar == {"symbol": "005930", "interval": "1m", "bucket_us": kst_us(20250312, 93000), "open": 70500,
-                   "high": 70900, "low": 70500, "close": 70900, "volume": 15, "amount": 70500 * 10 + 70900 * 5,
-                   "trade_count": 2, "first_trade_us": kst_us(20250312, 93000), "last_trade_us": kst_us(20250312, 93030)}
+    assert bar == {
+        "symbol": "005930",
+        "interval": "1m",
+        "bucket_us": kst_us(20250312, 93000),
+        "open": 70500,
+        "high": 70900,
+        "low": 70500,
+        "close": 70900,
+        "volume": 15,
+        "amount": 70500 * 10 + 70900 * 5,
+        "trade_count": 2,
+        "first_trade_us": kst_us(20250312, 93000),
+        "last_trade_us": kst_us(20250312, 93030),
+    }
     [row] = decode_copy(batch.bar_copy("1m"), BAR_TYPES)
-    assert row == ("005930", bar["bucket_us"], 70500, 70900, 70500, 70900, 15, bar["amount"], 2,
-                   bar["first_trade_us"], bar["last_trade_us"], "kissim")
+    assert row == (
+        "005930",
+        bar["bucket_us"],
+        70500,
+        70900,
+        70500,
+        70900,
+        15,
+        bar["amount"],
+        2,
+        bar["first_trade_us"],
+        bar["last_trade_us"],
+        "kissim",
+    )
     assert batch.bar_copy("15m") is None
     assert set(engine.open_bars("005930")) == {"1m", "15m", "1h", "1d"}
     assert engine.open_bars("999999") == {}
@@ -108,10 +158,16 @@ def test_late_trade_policy(policy, published):
     base = TradeSpec(hhmmss=93010, volume=1, acc_volume=1)
     engine.feed([trade_frame(base)], RECEIVED)
     engine.flush(kst_us(20250312, 93100))
-    batch = engine.feed([trade_frame(at(base, hhmmss=93100, acc_volume=2)),
-                         trade_frame(at(base, hhmmss=93059, volume=7, acc_volume=9))], RECEIVED)
-    assert batch.late_trades == [{"frame_index": 1, "symbol": "005930", "time_us": kst_us(20250312, 93059),
-                                  "acc_volume": 9}]
+    batch = engine.feed(
+        [
+            trade_frame(at(base, hhmmss=93100, acc_volume=2)),
+            trade_frame(at(base, hhmmss=93059, volume=7, acc_volume=9)),
+        ],
+        RECEIVED,
+    )
+    assert batch.late_trades == [
+        {"frame_index": 1, "symbol": "005930", "time_us": kst_us(20250312, 93059), "acc_volume": 9}
+    ]
     assert engine.totals["published"] == published and engine.totals["late"] == 1
     assert engine.open_bars("005930")["1d"]["volume"] == 2
 
@@ -141,11 +197,22 @@ def test_feed_argument_types():
 
 def test_settings_and_config_errors():
     engine = tickcore.Engine("kissim", max_frame_bytes=4096, late_trades="drop", keep_trades=True)
-    assert engine.settings == {"source": "kissim", "max_frame_bytes": 4096, "max_records_per_frame": 1000,
-                               "late_trades": "drop", "drop_replayed_trades": True, "emit_empty_bars": False,
-                               "keep_trades": True, "learn_notice_ciphers": False}
-    for kwargs, setting in [({"source": "yahoo"}, "source"), ({"late_trades": "keep"}, "late_trades"),
-                            ({"emit_empty_bars": True}, "emit_empty_bars"), ({"max_frame_bytes": 0}, "max_frame_bytes")]:
+    assert engine.settings == {
+        "source": "kissim",
+        "max_frame_bytes": 4096,
+        "max_records_per_frame": 1000,
+        "late_trades": "drop",
+        "drop_replayed_trades": True,
+        "emit_empty_bars": False,
+        "keep_trades": True,
+        "learn_notice_ciphers": False,
+    }
+    for kwargs, setting in [
+        ({"source": "yahoo"}, "source"),
+        ({"late_trades": "keep"}, "late_trades"),
+        ({"emit_empty_bars": True}, "emit_empty_bars"),
+        ({"max_frame_bytes": 0}, "max_frame_bytes"),
+    ]:
         with pytest.raises(tickcore.ConfigError) as error:
             tickcore.Engine(**kwargs)
         assert error.value.setting == setting

@@ -3,13 +3,14 @@ frames with random edits, through parse_frame and through Engine.feed."""
 
 from __future__ import annotations
 
-import tickcore
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.tickcore.tickcore_support import fixture_lines
+
+import tickcore
+from tests.support.kis_records import fixture_lines
 
 FRAMES = [line.encode() for line in fixture_lines()]
-INTERESTING = b"^|-.{}\"0123456789\xff\xea"
+INTERESTING = b'^|-.{}"0123456789\xff\xea'
 
 
 @st.composite
@@ -48,8 +49,10 @@ def test_parse_frame_returns_a_result_or_a_frame_error(frame):
 
 
 @settings(max_examples=300, deadline=None)
-@given(frames=st.lists(st.one_of(mutated_fixture(), st.binary(max_size=200), st.text(max_size=100)), max_size=30),
-       received=st.integers(-(1 << 62), 1 << 62))
+@given(
+    frames=st.lists(st.one_of(mutated_fixture(), st.binary(max_size=200), st.text(max_size=100)), max_size=30),
+    received=st.integers(-(1 << 62), 1 << 62),
+)
 def test_engine_feed_never_raises_on_bad_frames(frames, received):
     engine = tickcore.Engine("kis", max_frame_bytes=4096)
     batch = engine.feed(frames, received)

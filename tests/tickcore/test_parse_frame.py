@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 import tickcore
-from tests.tickcore.tickcore_support import TradeSpec, fixture, fixture_lines, trade_frame
+from tests.support.kis_records import TradeSpec, fixture, fixture_lines, trade_frame
 
 KEY = "qhzvnmtlkrdwpxajsgeybcofiuaxmwpl"
 IV = "7c1e9a3b5d2f4e60"
@@ -13,8 +14,26 @@ IV = "7c1e9a3b5d2f4e60"
 def test_every_fixture_line_parses():
     kinds = [tickcore.parse_frame(line)["kind"] for line in fixture_lines()]
     assert kinds == [
-        "request", "ack", "request", "ack", "request", "ack", "trades", "order_books", "trades", "trades",
-        "pingpong", "request", "ack", "error", "error", "error", "error", "request", "ack", "encrypted",
+        "request",
+        "ack",
+        "request",
+        "ack",
+        "request",
+        "ack",
+        "trades",
+        "order_books",
+        "trades",
+        "trades",
+        "pingpong",
+        "request",
+        "ack",
+        "error",
+        "error",
+        "error",
+        "error",
+        "request",
+        "ack",
+        "encrypted",
     ]
 
 
@@ -24,18 +43,54 @@ def test_line7_all_fields():
     [trade] = frame["records"]
     assert len(trade) == 46 + 2  # 46 KIS fields, time_us and sequence
     expected = {
-        "symbol": "005930", "trade_time": 93000, "price": 70500, "change_sign": 2, "change": 500,
-        "change_rate": 0.71, "weighted_average_price": 70412.02, "open": 70200, "high": 70700, "low": 70100,
-        "ask_price1": 70500, "bid_price1": 70400, "volume": 37, "acc_volume": 2345678, "acc_amount": 165163915480,
-        "sell_trade_count": 8123, "buy_trade_count": 9456, "net_buy_trade_count": 1333, "trade_strength": 115.87,
-        "total_sell_volume": 1034567, "total_buy_volume": 1198765, "side": 1, "buy_ratio": 0.52,
-        "volume_change_rate": 18.42, "open_time": 90001, "open_vs_price_sign": 2, "open_vs_price": 300,
-        "high_time": 92714, "high_vs_price_sign": 5, "high_vs_price": -200, "low_time": 90153,
-        "low_vs_price_sign": 2, "low_vs_price": 400, "business_date": 20250312, "market_operation_code": "20",
-        "trading_halted": False, "ask_size1": 15234, "bid_size1": 48120, "total_ask_size": 612345,
-        "total_bid_size": 834567, "volume_turnover_rate": 0.04, "prev_day_same_time_acc_volume": 2011234,
-        "prev_day_same_time_acc_volume_rate": 116.63, "hour_class_code": "0", "market_termination_code": "",
-        "vi_standard_price": 70200, "sequence": 17579, "time_us": 1741739400000000,
+        "symbol": "005930",
+        "trade_time": 93000,
+        "price": 70500,
+        "change_sign": 2,
+        "change": 500,
+        "change_rate": 0.71,
+        "weighted_average_price": 70412.02,
+        "open": 70200,
+        "high": 70700,
+        "low": 70100,
+        "ask_price1": 70500,
+        "bid_price1": 70400,
+        "volume": 37,
+        "acc_volume": 2345678,
+        "acc_amount": 165163915480,
+        "sell_trade_count": 8123,
+        "buy_trade_count": 9456,
+        "net_buy_trade_count": 1333,
+        "trade_strength": 115.87,
+        "total_sell_volume": 1034567,
+        "total_buy_volume": 1198765,
+        "side": 1,
+        "buy_ratio": 0.52,
+        "volume_change_rate": 18.42,
+        "open_time": 90001,
+        "open_vs_price_sign": 2,
+        "open_vs_price": 300,
+        "high_time": 92714,
+        "high_vs_price_sign": 5,
+        "high_vs_price": -200,
+        "low_time": 90153,
+        "low_vs_price_sign": 2,
+        "low_vs_price": 400,
+        "business_date": 20250312,
+        "market_operation_code": "20",
+        "trading_halted": False,
+        "ask_size1": 15234,
+        "bid_size1": 48120,
+        "total_ask_size": 612345,
+        "total_bid_size": 834567,
+        "volume_turnover_rate": 0.04,
+        "prev_day_same_time_acc_volume": 2011234,
+        "prev_day_same_time_acc_volume_rate": 116.63,
+        "hour_class_code": "0",
+        "market_termination_code": "",
+        "vi_standard_price": 70200,
+        "sequence": 17579,
+        "time_us": 1741739400000000,
     }
     assert trade == expected
     assert len(tickcore.TRADE_KIS_FIELDS) == 46
@@ -44,7 +99,9 @@ def test_line7_all_fields():
 def test_line9_has_two_records():
     records = tickcore.parse_frame(fixture(9))["records"]
     assert [(r["price"], r["volume"], r["acc_volume"], r["side"]) for r in records] == [
-        (70500, 12, 2345690, 1), (70400, 150, 2345840, 5)]
+        (70500, 12, 2345690, 1),
+        (70400, 150, 2345840, 5),
+    ]
 
 
 def test_line8_order_book():
@@ -58,8 +115,17 @@ def test_line8_order_book():
 
 def test_control_messages():
     ack = tickcore.parse_frame(fixture(2))
-    assert ack == {"kind": "ack", "tr_id": "H0STCNT0", "tr_key": "005930", "encrypted": False, "rt_cd": "0",
-                   "msg_cd": "OPSP0000", "msg1": "SUBSCRIBE SUCCESS", "key": KEY, "iv": IV}
+    assert ack == {
+        "kind": "ack",
+        "tr_id": "H0STCNT0",
+        "tr_key": "005930",
+        "encrypted": False,
+        "rt_cd": "0",
+        "msg_cd": "OPSP0000",
+        "msg1": "SUBSCRIBE SUCCESS",
+        "key": KEY,
+        "iv": IV,
+    }
     error = tickcore.parse_frame(fixture(17))
     assert (error["kind"], error["tr_id"], error["rt_cd"], error["msg_cd"]) == ("error", "(null)", "9", "OPSP8996")
     ping = tickcore.parse_frame(fixture(11))
@@ -84,8 +150,9 @@ def test_bytes_and_str_give_the_same_result():
 
 
 def test_extra_fields_are_counted():
-    frame = tickcore.parse_frame(trade_frame(TradeSpec(), TradeSpec(acc_volume=2345700)).replace(
-        "^70200^005930", "^70200^NEW^005930") + "^NEW")
+    frame = tickcore.parse_frame(
+        trade_frame(TradeSpec(), TradeSpec(acc_volume=2345700)).replace("^70200^005930", "^70200^NEW^005930") + "^NEW"
+    )
     assert frame["extra_fields_per_record"] == 1
     assert [r["acc_volume"] for r in frame["records"]] == [2345678, 2345700]
 

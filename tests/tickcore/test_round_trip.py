@@ -7,11 +7,11 @@ import datetime as dt
 import json
 from dataclasses import replace
 
-import tickcore
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.tickcore.tickcore_support import (BAR_TYPES, TICK_TYPES, TradeSpec, decode_copy, iso_millis,
-                                            trade_frame)
+
+import tickcore
+from tests.support.kis_records import BAR_TYPES, TICK_TYPES, TradeSpec, decode_copy, iso_millis, trade_frame
 
 rates = st.integers(-3000, 3000).map(lambda h: f"{'-' if h < 0 else ''}{abs(h) // 100}.{abs(h) % 100:02d}")
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
@@ -19,7 +19,9 @@ specs = st.builds(
     TradeSpec,
     symbol=st.sampled_from(["005930", "000660", "Q500001", "A1"]),
     date=dates.map(lambda d: d.year * 10_000 + d.month * 100 + d.day),
-    hhmmss=st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)).map(lambda t: t[0] * 10_000 + t[1] * 100 + t[2]),
+    hhmmss=st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)).map(
+        lambda t: t[0] * 10_000 + t[1] * 100 + t[2]
+    ),
     price=st.integers(1, 10_000_000),
     change=st.integers(-1_000_000, 1_000_000),
     change_rate=rates,
@@ -35,8 +37,11 @@ specs = st.builds(
 
 
 @settings(max_examples=300, deadline=None)
-@given(records=st.lists(specs, min_size=1, max_size=4), received=st.integers(0, 4_102_444_800_000_000),
-       source=st.sampled_from(["kis", "kissim", "poll"]))
+@given(
+    records=st.lists(specs, min_size=1, max_size=4),
+    received=st.integers(0, 4_102_444_800_000_000),
+    source=st.sampled_from(["kis", "kissim", "poll"]),
+)
 def test_frame_values_survive_parse_json_and_copy(records, received, source):
     records = [replace(spec, acc_volume=spec.acc_volume + i) for i, spec in enumerate(records)]
     frame = trade_frame(*records)
@@ -44,7 +49,11 @@ def test_frame_values_survive_parse_json_and_copy(records, received, source):
     parsed = tickcore.parse_frame(frame)["records"]
     for spec, trade in zip(records, parsed, strict=True):
         assert (trade["symbol"], trade["business_date"], trade["trade_time"]) == (spec.symbol, spec.date, spec.hhmmss)
-        assert (trade["price"], trade["change"], trade["change_rate"]) == (spec.price, spec.change, float(spec.change_rate))
+        assert (trade["price"], trade["change"], trade["change_rate"]) == (
+            spec.price,
+            spec.change,
+            float(spec.change_rate),
+        )
         assert (trade["open"], trade["high"], trade["low"]) == (spec.open, spec.high, spec.low)
         assert (trade["volume"], trade["acc_volume"], trade["side"]) == (spec.volume, spec.acc_volume, spec.side)
         assert (trade["sell_trade_count"], trade["buy_trade_count"]) == (spec.sells, spec.buys)
@@ -59,18 +68,56 @@ def test_frame_values_survive_parse_json_and_copy(records, received, source):
     expected_rows = []
     for spec, message in zip(records, messages, strict=True):
         assert message == {
-            "type": "tick", "symbol": spec.symbol, "price": spec.price, "volume": spec.volume, "change": spec.change,
-            "changePercent": float(spec.change_rate), "accVolume": spec.acc_volume, "open": spec.open,
-            "high": spec.high, "low": spec.low, "side": spec.side, "timestamp": iso_millis(spec.time_us),
-            "receivedAt": iso_millis(received), "source": source, "seq": spec.sells + spec.buys,
+            "type": "tick",
+            "symbol": spec.symbol,
+            "price": spec.price,
+            "volume": spec.volume,
+            "change": spec.change,
+            "changePercent": float(spec.change_rate),
+            "accVolume": spec.acc_volume,
+            "open": spec.open,
+            "high": spec.high,
+            "low": spec.low,
+            "side": spec.side,
+            "timestamp": iso_millis(spec.time_us),
+            "receivedAt": iso_millis(received),
+            "source": source,
+            "seq": spec.sells + spec.buys,
         }
-        expected_rows.append((spec.time_us, spec.symbol, spec.price, spec.volume, spec.acc_volume, spec.change,
-                              float(spec.change_rate), spec.side, received, source))
+        expected_rows.append(
+            (
+                spec.time_us,
+                spec.symbol,
+                spec.price,
+                spec.volume,
+                spec.acc_volume,
+                spec.change,
+                float(spec.change_rate),
+                spec.side,
+                received,
+                source,
+            )
+        )
     assert decode_copy(batch.ticks_copy, TICK_TYPES) == expected_rows
 
     flushed = engine.flush(1 << 62)
     for interval in tickcore.INTERVALS:
         bars = flushed.closed_bars(interval)
         rows = decode_copy(flushed.bar_copy(interval), BAR_TYPES) if bars else []
-        assert rows == [(b["symbol"], b["bucket_us"], b["open"], b["high"], b["low"], b["close"], b["volume"],
-                         b["amount"], b["trade_count"], b["first_trade_us"], b["last_trade_us"], source) for b in bars]
+        assert rows == [
+            (
+                b["symbol"],
+                b["bucket_us"],
+                b["open"],
+                b["high"],
+                b["low"],
+                b["close"],
+                b["volume"],
+                b["amount"],
+                b["trade_count"],
+                b["first_trade_us"],
+                b["last_trade_us"],
+                source,
+            )
+            for b in bars
+        ]

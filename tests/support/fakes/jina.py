@@ -1,4 +1,5 @@
 """Fake Jina Reader (external-apis.md §7): GET /<url> and POST / {"url"}, JSON or text."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,7 @@ API_KEY = "jina_fake_key"
 
 @dataclass
 class JinaState:
-    pages: dict[str, dict] = field(default_factory=dict)   # url → {"title","content","publishedTime"}
+    pages: dict[str, dict] = field(default_factory=dict)  # url → {"title","content","publishedTime"}
     require_key: bool = True
     rate_limit_next: int = 0
     slow_seconds: float = 0.0
@@ -22,8 +23,15 @@ class JinaState:
 
 
 def _error(status: int, name: str, code: int, message: str, **extra) -> web.Response:
-    body = {"data": None, "code": status, "name": name, "status": code, "message": message,
-            "readableMessage": f"{name}: {message}", **extra}
+    body = {
+        "data": None,
+        "code": status,
+        "name": name,
+        "status": code,
+        "message": message,
+        "readableMessage": f"{name}: {message}",
+        **extra,
+    }
     return web.Response(status=status, body=orjson.dumps(body), content_type="application/json", charset="utf-8")
 
 
@@ -49,11 +57,21 @@ def make_app(state: JinaState | None = None) -> web.Application:
             return _error(451, "SecurityCompromiseError", 45102, f"Domain {target} blocked until 2026-12-01")
         page = state.pages.get(target)
         if page is None:
-            return _error(422, "AssertionFailureError", 42206,
-                          f"Failed to goto {target}: TimeoutError: Navigation timeout of 30000 ms exceeded")
-        data = {"title": page["title"], "description": page.get("description", ""), "url": target,
-                "content": page["content"], "publishedTime": page.get("publishedTime"),
-                "metadata": {"lang": "ko"}, "usage": {"tokens": len(page["content"]) // 2}}
+            return _error(
+                422,
+                "AssertionFailureError",
+                42206,
+                f"Failed to goto {target}: TimeoutError: Navigation timeout of 30000 ms exceeded",
+            )
+        data = {
+            "title": page["title"],
+            "description": page.get("description", ""),
+            "url": target,
+            "content": page["content"],
+            "publishedTime": page.get("publishedTime"),
+            "metadata": {"lang": "ko"},
+            "usage": {"tokens": len(page["content"]) // 2},
+        }
         if page.get("httpStatus"):
             data.update(httpStatus=page["httpStatus"], warning="Target URL returned error 404: Not Found")
         if "application/json" in request.headers.get("Accept", ""):
@@ -62,8 +80,9 @@ def make_app(state: JinaState | None = None) -> web.Application:
         text = f"Title: {data['title']}\n\nURL Source: {target}\n\n"
         if data.get("publishedTime"):
             text += f"Published Time: {data['publishedTime']}\n\n"
-        return web.Response(text=text + "Markdown Content:\n" + data["content"], content_type="text/plain",
-                            charset="utf-8")
+        return web.Response(
+            text=text + "Markdown Content:\n" + data["content"], content_type="text/plain", charset="utf-8"
+        )
 
     async def post(request: web.Request) -> web.Response:
         try:

@@ -1,4 +1,5 @@
 """Fake KIS REST (tokenP, period quotes) and master-file download host (external-apis.md §2, §3)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,24 +14,37 @@ APP_KEY = "PS" + "a" * 34
 APP_SECRET = "s" * 180
 TAIL = {"KOSPI": 227, "KOSDAQ": 221}
 # tail offsets: group, spac, halted, listing date, shares (thousands), fiscal month, preferred
-LAYOUT = {"KOSPI": {"spac": 29, "halted": 60, "date": 105, "shares": 113, "month": 149, "pref": 158},
-          "KOSDAQ": {"spac": 24, "halted": 55, "date": 100, "shares": 108, "month": 144, "pref": 153}}
+LAYOUT = {
+    "KOSPI": {"spac": 29, "halted": 60, "date": 105, "shares": 113, "month": 149, "pref": 158},
+    "KOSDAQ": {"spac": 24, "halted": 55, "date": 100, "shares": 108, "month": 144, "pref": 153},
+}
 
 
-def master_line(market: str, code: str, isin: str, name: str, *, group: str = "ST", spac: bool = False,
-                listing: str = "19750611", shares_k: int = 5919638, month: int = 12, preferred: str = "0") -> bytes:
+def master_line(
+    market: str,
+    code: str,
+    isin: str,
+    name: str,
+    *,
+    group: str = "ST",
+    spac: bool = False,
+    listing: str = "19750611",
+    shares_k: int = 5919638,
+    month: int = 12,
+    preferred: str = "0",
+) -> bytes:
     head = code.encode().ljust(9) + isin.encode().ljust(12)
     encoded = name.encode("cp949")
     head += encoded[:40].ljust(40)
     tail = bytearray(b"0" * TAIL[market])
     lay = LAYOUT[market]
     tail[0:2] = group.encode()
-    tail[lay["spac"]:lay["spac"] + 1] = b"Y" if spac else b"N"
-    tail[lay["halted"]:lay["halted"] + 1] = b"N"
-    tail[lay["date"]:lay["date"] + 8] = listing.encode()
-    tail[lay["shares"]:lay["shares"] + 15] = str(shares_k).zfill(15).encode()
-    tail[lay["month"]:lay["month"] + 2] = str(month).zfill(2).encode()
-    tail[lay["pref"]:lay["pref"] + 1] = preferred.encode()
+    tail[lay["spac"] : lay["spac"] + 1] = b"Y" if spac else b"N"
+    tail[lay["halted"] : lay["halted"] + 1] = b"N"
+    tail[lay["date"] : lay["date"] + 8] = listing.encode()
+    tail[lay["shares"] : lay["shares"] + 15] = str(shares_k).zfill(15).encode()
+    tail[lay["month"] : lay["month"] + 2] = str(month).zfill(2).encode()
+    tail[lay["pref"] : lay["pref"] + 1] = preferred.encode()
     assert len(head) == 61 and len(tail) == TAIL[market]
     return head + bytes(tail)
 
@@ -44,7 +58,7 @@ def master_zip(member: str, lines: list[bytes]) -> bytes:
 
 @dataclass
 class KisState:
-    masters: dict[str, bytes] = field(default_factory=dict)      # zip file name → bytes
+    masters: dict[str, bytes] = field(default_factory=dict)  # zip file name → bytes
     candles: dict[str, list[dict]] = field(default_factory=dict)  # symbol or index code → rows, any order
     rate_limit_next: int = 0
     expire_token_next: int = 0
@@ -53,8 +67,13 @@ class KisState:
 
 
 def _kis(data: dict, status: int = 200, tr_cont: str = "D") -> web.Response:
-    return web.Response(status=status, body=orjson.dumps(data), content_type="application/json", charset="UTF-8",
-                        headers={"tr_cont": tr_cont, "gt_uid": "fake"})
+    return web.Response(
+        status=status,
+        body=orjson.dumps(data),
+        content_type="application/json",
+        charset="UTF-8",
+        headers={"tr_cont": tr_cont, "gt_uid": "fake"},
+    )
 
 
 def make_app(state: KisState | None = None) -> web.Application:
@@ -64,14 +83,21 @@ def make_app(state: KisState | None = None) -> web.Application:
     async def token(request: web.Request) -> web.Response:
         body = await request.json()
         if body.get("appkey") != APP_KEY or body.get("appsecret") != APP_SECRET:
-            return web.Response(status=403, body=orjson.dumps({"error_description": "유효하지 않은 AppKey입니다.",
-                                                               "error_code": "EGW00103"}),
-                                content_type="application/json")
+            return web.Response(
+                status=403,
+                body=orjson.dumps({"error_description": "유효하지 않은 AppKey입니다.", "error_code": "EGW00103"}),
+                content_type="application/json",
+            )
         state.tokens_issued += 1
         expires = dt.datetime.now() + dt.timedelta(days=1)
-        return web.json_response({"access_token": f"token-{state.tokens_issued}",
-                                  "access_token_token_expired": f"{expires:%Y-%m-%d %H:%M:%S}",
-                                  "token_type": "Bearer", "expires_in": 86400})
+        return web.json_response(
+            {
+                "access_token": f"token-{state.tokens_issued}",
+                "access_token_token_expired": f"{expires:%Y-%m-%d %H:%M:%S}",
+                "token_type": "Bearer",
+                "expires_in": 86400,
+            }
+        )
 
     def check(request: web.Request, tr_id: str) -> web.Response | None:
         h = request.headers
@@ -91,8 +117,11 @@ def make_app(state: KisState | None = None) -> web.Application:
 
     def page(key: str, q, cap: int) -> list[dict]:
         lo, hi = q.get("FID_INPUT_DATE_1", ""), q.get("FID_INPUT_DATE_2", "")
-        rows = sorted((r for r in state.candles.get(key, []) if lo <= r["stck_bsop_date"] <= hi),
-                      key=lambda r: r["stck_bsop_date"], reverse=True)
+        rows = sorted(
+            (r for r in state.candles.get(key, []) if lo <= r["stck_bsop_date"] <= hi),
+            key=lambda r: r["stck_bsop_date"],
+            reverse=True,
+        )
         return rows[:cap]
 
     async def daily(request: web.Request) -> web.Response:
@@ -101,8 +130,15 @@ def make_app(state: KisState | None = None) -> web.Application:
             return err
         q = request.query
         rows = page(q.get("FID_INPUT_ISCD", ""), q, 100)
-        return _kis({"output1": {"stck_shrn_iscd": q.get("FID_INPUT_ISCD", ""), "hts_kor_isnm": ""},
-                     "output2": rows, "rt_cd": "0", "msg_cd": "MCA00000", "msg1": "정상처리 되었습니다."})
+        return _kis(
+            {
+                "output1": {"stck_shrn_iscd": q.get("FID_INPUT_ISCD", ""), "hts_kor_isnm": ""},
+                "output2": rows,
+                "rt_cd": "0",
+                "msg_cd": "MCA00000",
+                "msg1": "정상처리 되었습니다.",
+            }
+        )
 
     async def index(request: web.Request) -> web.Response:
         err = check(request, "FHKUP03500100")
@@ -110,8 +146,16 @@ def make_app(state: KisState | None = None) -> web.Application:
             return err
         q = request.query
         rows = page(q.get("FID_INPUT_ISCD", ""), q, 50)
-        return _kis({"output1": {"hts_kor_isnm": "종합"}, "output2": rows, "rt_cd": "0", "msg_cd": "MCA00000",
-                     "msg1": "정상처리 되었습니다."}, tr_cont="M" if len(rows) == 50 else "D")
+        return _kis(
+            {
+                "output1": {"hts_kor_isnm": "종합"},
+                "output2": rows,
+                "rt_cd": "0",
+                "msg_cd": "MCA00000",
+                "msg1": "정상처리 되었습니다.",
+            },
+            tr_cont="M" if len(rows) == 50 else "D",
+        )
 
     async def master(request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -127,13 +171,31 @@ def make_app(state: KisState | None = None) -> web.Application:
 
 
 def stock_row(day: dt.date, close: int) -> dict:
-    return {"stck_bsop_date": f"{day:%Y%m%d}", "stck_clpr": str(close), "stck_oprc": str(close - 100),
-            "stck_hgpr": str(close + 200), "stck_lwpr": str(close - 300), "acml_vol": "12734561",
-            "acml_tr_pbmn": "896123456789", "flng_cls_code": "00", "prtt_rate": "0.00", "mod_yn": "N",
-            "prdy_vrss_sign": "2", "prdy_vrss": "500", "revl_issu_reas": ""}
+    return {
+        "stck_bsop_date": f"{day:%Y%m%d}",
+        "stck_clpr": str(close),
+        "stck_oprc": str(close - 100),
+        "stck_hgpr": str(close + 200),
+        "stck_lwpr": str(close - 300),
+        "acml_vol": "12734561",
+        "acml_tr_pbmn": "896123456789",
+        "flng_cls_code": "00",
+        "prtt_rate": "0.00",
+        "mod_yn": "N",
+        "prdy_vrss_sign": "2",
+        "prdy_vrss": "500",
+        "revl_issu_reas": "",
+    }
 
 
 def index_row(day: dt.date, close: float) -> dict:
-    return {"stck_bsop_date": f"{day:%Y%m%d}", "bstp_nmix_prpr": f"{close:.2f}", "bstp_nmix_oprc": f"{close - 5:.2f}",
-            "bstp_nmix_hgpr": f"{close + 10:.2f}", "bstp_nmix_lwpr": f"{close - 12:.2f}", "acml_vol": "412345678",
-            "acml_tr_pbmn": "9876543210000", "mod_yn": "N"}
+    return {
+        "stck_bsop_date": f"{day:%Y%m%d}",
+        "bstp_nmix_prpr": f"{close:.2f}",
+        "bstp_nmix_oprc": f"{close - 5:.2f}",
+        "bstp_nmix_hgpr": f"{close + 10:.2f}",
+        "bstp_nmix_lwpr": f"{close - 12:.2f}",
+        "acml_vol": "412345678",
+        "acml_tr_pbmn": "9876543210000",
+        "mod_yn": "N",
+    }

@@ -1,0 +1,1 @@
+"""Companies: search, profile, financials, OHLCV (stored bars + the open bar), news, filings, outlook."""

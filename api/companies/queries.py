@@ -1,0 +1,93 @@
+"""The companies' data: profile rows, the newest bars, financials, filings, bars of a range."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+
+from core.time import BAR_TABLES
+
+MAX_BARS = 5000
+
+_COMPANY_SQL = """
+    SELECT c.*, i.name AS industry_name, i.ksic_code FROM companies c
+    LEFT JOIN industries i ON i.id = c.industry_id WHERE c.id = $1"""
+_LAST_BARS_SQL = """
+    SELECT bucket, open, high, low, close, volume, amount, source FROM stock_prices_1d
+    WHERE symbol = $1 ORDER BY bucket DESC LIMIT 2"""
+_RANGE_52W_SQL = """
+    SELECT max(high) AS high, min(low) AS low FROM stock_prices_1d
+    WHERE symbol = $1 AND bucket > $2::timestamptz - interval '365 days' AND bucket <= $2"""
+_LAST_FY_INCOME_SQL = """
+    SELECT fiscal_year, coalesce(net_income_owners, net_income) AS net_income FROM financials
+    WHERE company_id = $1 AND period = 'FY' AND coalesce(net_income_owners, net_income) IS NOT NULL
+    ORDER BY fiscal_year DESC LIMIT 1"""
+_FINANCIALS_SQL = """
+    SELECT fiscal_year, period, period_end, fs_basis, currency, revenue, operating_profit, net_income,
+           net_income_owners, source
+    FROM financials WHERE company_id = $1 ORDER BY fiscal_year, period"""
+_SEGMENTS_SQL = """
+    SELECT fiscal_year, segment, revenue, share_pct FROM financial_segments
+    WHERE company_id = $1 ORDER BY fiscal_year DESC, revenue DESC NULLS LAST"""
+_REPORTS_SQL = """
+    SELECT id, rcept_no, report_name, report_type, filed_at, url, count(*) OVER () AS total
+    FROM filings WHERE company_id = $1 ORDER BY filed_at DESC, id DESC LIMIT $2 OFFSET $3"""
+
+
+async def symbol_of(db: asyncpg.Pool, company_id: int) -> str | None:
+    symbol: str | None = await db.fetchval("SELECT symbol FROM companies WHERE id = $1", company_id)
+    return symbol
+
+
+async def profile_rows(
+    db: asyncpg.Pool, company_id: int
+) -> tuple[asyncpg.Record | None, list[asyncpg.Record], asyncpg.Record | None, asyncpg.Record | None]:
+    """(company, its two newest daily bars, its 52-week range, its last FY net income)."""
+    async with db.acquire() as conn:
+        company = await conn.fetchrow(_COMPANY_SQL, company_id)
+        if company is None:
+            return None, [], None, None
+        bars = await conn.fetch(_LAST_BARS_SQL, company["symbol"])
+        week52 = await conn.fetchrow(_RANGE_52W_SQL, company["symbol"], bars[0]["bucket"]) if bars else None
+        income = await conn.fetchrow(_LAST_FY_INCOME_SQL, company_id)
+    return company, bars, week52, income
+
+
+async def financial_rows(
+    db: asyncpg.Pool, company_id: int
+) -> tuple[asyncpg.Record | None, list[asyncpg.Record], list[asyncpg.Record]]:
+    """(company id and description, financial rows, segments)."""
+    async with db.acquire() as conn:
+        company = await conn.fetchrow("SELECT id, description FROM companies WHERE id = $1", company_id)
+        if company is None:
+            return None, [], []
+        return company, await conn.fetch(_FINANCIALS_SQL, company_id), await conn.fetch(_SEGMENTS_SQL, company_id)
+
+
+async def reports(db: asyncpg.Pool, company_id: int, size: int, offset: int) -> list[asyncpg.Record]:
+    return await db.fetch(_REPORTS_SQL, company_id, size, offset)
+
+
+async def newest_bar(db: asyncpg.Pool, company_id: int, interval: str) -> asyncpg.Record | None:
+    """The company's symbol and the start of its newest stored bar of `interval`."""
+    return await db.fetchrow(
+        f"""SELECT c.symbol, (SELECT max(s.bucket) FROM {BAR_TABLES[interval]} s WHERE s.symbol = c.symbol) AS newest
+            FROM companies c WHERE c.id = $1""",
+        company_id,
+    )
+
+
+async def bars(
+    db: asyncpg.Pool, symbol: str, interval: str, start: dt.datetime, end: dt.datetime | None
+) -> list[asyncpg.Record]:
+    """The newest MAX_BARS bars of the range, ascending."""
+    return await db.fetch(
+        f"""SELECT * FROM (
+                SELECT bucket, open, high, low, close, volume, amount, source FROM {BAR_TABLES[interval]}
+                WHERE symbol = $1 AND bucket >= $2 AND ($3::timestamptz IS NULL OR bucket <= $3)
+                ORDER BY bucket DESC LIMIT {MAX_BARS}) x ORDER BY bucket""",
+        symbol,
+        start,
+        end,
+    )

@@ -1,0 +1,146 @@
+"""Request and response shapes of /api/companies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from api.http.dates import Instant
+from api.http.operations import NotBlank, Paging, Query
+
+
+class SearchQuery(Paging):
+    keyword: Annotated[
+        str,
+        Field(min_length=1, max_length=100, description="이름, 6자리 코드, 영문명 또는 초성", examples=["삼성"]),
+        NotBlank,
+    ]
+
+
+class OhlcvQuery(Query):
+    interval: Literal["1m", "15m", "1h", "1d"] = Field("1d", description="봉 간격")
+    start: Instant | None = None
+    end: Instant | None = None
+
+
+class Quote(TypedDict):
+    companyId: int
+    symbol: str
+    name: str
+    nameEn: str | None
+    market: str
+    industryId: int | None
+    industryName: str | None
+    logo: str | None
+    price: int | None
+    change: int | None
+    changePercent: float | None
+    marketCap: int | None
+    asOf: str | None
+    source: str | None
+
+
+class CompanyProfile(TypedDict):
+    companyId: int
+    symbol: str
+    name: str
+    nameEn: str | None
+    market: str
+    marketSegment: str | None
+    industryId: int | None
+    industryName: str | None
+    ksicCode: str | None
+    themeSector: str | None
+    themeSubsector: str | None
+    description: str | None
+    logo: str | None
+    listingDate: str | None
+    homepage: str | None
+    ceo: str | None
+    region: str | None
+    isSpac: bool
+    delistedAt: str | None
+    sharesOutstanding: int | None
+    price: int | None
+    change: int | None
+    changePercent: float | None
+    open: int | None
+    high: int | None
+    low: int | None
+    volume: int | None
+    amount: int | None
+    prevClose: int | None
+    marketCap: int | None
+    week52High: int | None
+    week52Low: int | None
+    per: float | None
+    pbr: float | None
+    eps: float | None
+    perFiscalYear: int | None
+    asOf: str | None
+    source: str | None
+    listingAsOf: str | None
+
+
+class YearlyFinancials(TypedDict):
+    fiscalYear: int
+    period: str
+    periodEnd: str | None
+    basis: str | None
+    revenue: int | None
+    operatingProfit: int | None
+    netIncome: int | None
+    operatingMargin: float | None
+    netMargin: float | None
+    revenueGrowth: float | None
+    operatingProfitGrowth: float | None
+
+
+class QuarterlyFinancials(TypedDict):
+    fiscalQuarter: str
+    basis: str | None
+    revenue: int | None
+    operatingProfit: int | None
+    operatingMargin: float | None
+
+
+class Segment(TypedDict):
+    segment: str
+    revenue: int | None
+    sharePct: float | None
+    fiscalYear: int
+
+
+class Financials(TypedDict):
+    currency: str
+    basis: str | None
+    yearly: list[YearlyFinancials]
+    quarterly: list[QuarterlyFinancials]
+    segments: list[Segment]
+    mainProducts: str | None
+
+
+class Bar(TypedDict):
+    time: Annotated[int, Field(description="봉 시작 시각 (epoch 초)", examples=[1704067200])]
+    open: int
+    high: int
+    low: int
+    close: int
+    volume: int
+    amount: int | None
+
+
+class OpenBar(Bar):
+    tradeCount: int | None
+    source: str | None
+
+
+class Report(TypedDict):
+    reportId: int
+    rceptNo: str
+    reportName: str
+    reportType: str | None
+    filedAt: str | None
+    url: str

@@ -1,0 +1,1 @@
+"""Market indices (KOSPI, KOSDAQ): daily history and weekly/monthly aggregates."""

@@ -1,0 +1,1 @@
+"""Industries (KSIC): list, detail with the largest companies, news and outlook analysis."""

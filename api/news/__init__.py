@@ -1,0 +1,1 @@
+"""News, outlook analyses and keyword counts, as collected by the jobs."""

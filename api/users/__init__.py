@@ -1,0 +1,1 @@
+"""Users: sign-up, login, tokens (JWT access + rotating refresh, Redis deny-list), favorites."""

@@ -1,0 +1,89 @@
+"""Request and response shapes of /api/users (validation and the OpenAPI document come from here)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
+from typing_extensions import TypedDict
+
+from api.http.operations import Body, Id, NoNul, NotBlank
+
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+
+
+Email = Annotated[str, Field(min_length=1, max_length=254, examples=["user@example.com"]), NotBlank]
+Password = Annotated[str, Field(min_length=1, max_length=200, examples=["SecurePass123!"]), NotBlank]
+Token = Annotated[str, Field(min_length=1, max_length=4096), NotBlank]
+
+
+class SignupRequest(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {"email": "user@example.com", "username": "username", "password": "SecurePass123!"}
+        }
+    )
+
+    email: Email
+    username: Annotated[str, Field(min_length=1, max_length=50, examples=["username"]), NotBlank]
+    password: Annotated[Password, Field(description="영문, 숫자, 특수문자를 포함해 8자 이상 (UTF-8 72바이트 이하)")]
+
+
+class LoginRequest(Body):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"email": "user@example.com", "password": "SecurePass123!"}}
+    )
+
+    email: Email
+    password: Password
+
+
+class RefreshRequest(Body):
+    refreshToken: Annotated[Token, Field(description="로그인 또는 갱신 때 받은 refresh token")]
+
+
+class LogoutRequest(Body):
+    refreshToken: Annotated[str, Field(max_length=4096, description="함께 폐기할 refresh token"), NoNul] | None = None
+
+
+class FavoriteRequest(Body):
+    companyId: Annotated[Id, Field(description="기업 ID", examples=[1])]
+
+
+class User(TypedDict):
+    userId: int
+    email: str
+    username: str
+
+
+class Tokens(TypedDict):
+    accessToken: str
+    refreshToken: str
+    expiresIn: int
+    user: User
+
+
+class SignedUp(TypedDict):
+    userId: int
+
+
+class Favorite(TypedDict):
+    favoriteId: int
+    companyId: int
+    symbol: str | None
+    name: str | None
+    market: str | None
+    price: int | None
+    change: int | None
+    changePercent: float | None
+    marketCap: int | None
+    asOf: str | None
+    source: str | None
+    createdAt: str
+
+
+class FavoriteDeleted(TypedDict):
+    favoriteId: int

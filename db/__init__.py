@@ -1,0 +1,1 @@
+"""The database: schema migrations (`migrate`) and the bundled KRX snapshot loader (`snapshot`)."""

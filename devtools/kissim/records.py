@@ -1,0 +1,60 @@
+"""The one writer of KIS real-time trade frames (H0STCNT0) in Python.
+
+kissim sends what it builds here; the tests and benchmarks build their frames here too. The
+field order is the protocol's (../shared/docs/external-apis.md §1.11, KIS's own field names), kept
+apart from tickcore on purpose: tickcore parses what this writes, so the two check each other.
+
+    record = trade_record(mksc_shrn_iscd="005930", stck_cntg_hour="093000", stck_prpr=70500, ...)
+    frame = trade_frame([record, ...])          # "0|H0STCNT0|001|005930^093000^70500^..."
+
+Values: ints and strings as they are, floats with two decimals, booleans Y/N, None empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+TR_ID = "H0STCNT0"
+FIELDS = (
+    "mksc_shrn_iscd", "stck_cntg_hour", "stck_prpr", "prdy_vrss_sign", "prdy_vrss", "prdy_ctrt",
+    "wghn_avrg_stck_prc", "stck_oprc", "stck_hgpr", "stck_lwpr", "askp1", "bidp1", "cntg_vol", "acml_vol",
+    "acml_tr_pbmn", "seln_cntg_csnu", "shnu_cntg_csnu", "ntby_cntg_csnu", "cttr", "seln_cntg_smtn",
+    "shnu_cntg_smtn", "ccld_dvsn", "shnu_rate", "prdy_vol_vrss_acml_vol_rate", "oprc_hour",
+    "oprc_vrss_prpr_sign", "oprc_vrss_prpr", "hgpr_hour", "hgpr_vrss_prpr_sign", "hgpr_vrss_prpr", "lwpr_hour",
+    "lwpr_vrss_prpr_sign", "lwpr_vrss_prpr", "bsop_date", "new_mkop_cls_code", "trht_yn", "askp_rsqn1",
+    "bidp_rsqn1", "total_askp_rsqn", "total_bidp_rsqn", "vol_tnrt", "prdy_smns_hour_acml_vol",
+    "prdy_smns_hour_acml_vol_rate", "hour_cls_code", "mrkt_trtm_cls_code", "vi_stnd_prc",
+)  # fmt: skip
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def trade_record(fields: Mapping[str, object] | None = None, **values: object) -> str:
+    """One record, every one of the 46 fields given by its KIS name (lower case)."""
+    merged = {**(fields or {}), **values}
+    unknown = set(merged) - set(FIELDS)
+    missing = [name for name in FIELDS if name not in merged]
+    if unknown or missing:
+        raise ValueError(f"H0STCNT0 record: unknown {sorted(unknown)}, missing {missing}")
+    return "^".join(_text(merged[name]) for name in FIELDS)
+
+
+def trade_frame(records: Sequence[str]) -> str:
+    """A plain (unencrypted) data frame of these records."""
+    return f"0|{TR_ID}|{len(records):03d}|" + "^".join(records)
+
+
+def parse_record(record: str) -> dict[str, str]:
+    """The fields of one record as text, by name (for tests that change one field of a record)."""
+    values = record.split("^")
+    if len(values) != len(FIELDS):
+        raise ValueError(f"H0STCNT0 record of {len(values)} fields")
+    return dict(zip(FIELDS, values, strict=True))

@@ -1,0 +1,185 @@
+"""The ingest process: KIS sessions → tickcore → Redis + PostgreSQL, wired and supervised.
+
+    sessions    one `KeySession` per configured app key (WebSocket, lock, reconnect)  session.py
+    pipeline    frames → tickcore.Engine → publisher + writer; bar closing              pipeline.py
+    publisher   PUBLISH ticks; last tick and open bars, throttled                       publisher.py
+    writer      COPY batches in their own thread; outage buffering and disk spill       writer.py
+    allocator   slots from browser demand, favorites, SUBSCRIBE_SYMBOLS                  allocator.py
+    poller      REST quotes for symbols without a slot (`source: "poll"`)               poller.py
+    status      the `ingest:status` heartbeat                                           status.py
+Every long-running task is restarted if it fails; SIGTERM/SIGINT flush what is pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import redis.asyncio as aioredis
+
+from core.settings import Settings
+from core.time import in_krx_hours
+from ingest.allocator import Allocator
+from ingest.metrics import Metrics, start_prometheus
+from ingest.pipeline import Pipeline
+from ingest.poller import Poller
+from ingest.publisher import Publisher
+from ingest.session import KeySession, new_instance_id
+from ingest.status import StatusReporter
+from ingest.writer import PgWriter
+from kis.auth import KisAuth
+from kis.rest import KisRestClient
+
+log = logging.getLogger("ingest")
+
+TASK_RESTART_DELAY_S = 1.0
+WRITER_STOP_TIMEOUT_S = 10.0
+
+
+class IngestService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.instance_id = new_instance_id()
+        self.state_dir = Path(settings.data_dir) / "ingest"
+        self.redis = aioredis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=2)
+        ingest = settings.ingest
+        self.writer = PgWriter(
+            settings.database_url,
+            self.state_dir / "spool",
+            self.metrics,
+            batch_max_rows=ingest.batch_max_rows,
+            batch_max_ms=ingest.batch_max_ms,
+            buffer_max_rows=ingest.buffer_max_rows,
+        )
+        self.publisher = Publisher(
+            settings.redis_url,
+            self.metrics,
+            ingest.state_write_ms,
+            open_bars=lambda symbol: self.pipeline.open_bars(symbol),
+        )
+        self.pipeline = Pipeline(ingest.source, self.metrics, self.publisher, self.writer)
+        self.sessions: list[KeySession] = []
+        self.rest_clients: dict[str, KisRestClient] = {}
+        self.allocator = Allocator(settings, self.redis, self.sessions, self.metrics)
+        self.poller = Poller(
+            ingest.poll_interval_seconds,
+            self.metrics,
+            self.publisher,
+            polled=lambda: self.allocator.polled,
+            clients=self._held_clients,
+        )
+        self.status = StatusReporter(
+            settings,
+            self.redis,
+            self.instance_id,
+            self.metrics,
+            self.sessions,
+            self.allocator,
+            self.publisher,
+            self.writer,
+        )
+        self.status.engine_name = type(self.pipeline.engine).__module__.partition(".")[0]  # tickcore, or a test's
+        self._stop = asyncio.Event()
+
+    def _held_clients(self) -> list[KisRestClient]:
+        return [self.rest_clients[s.id] for s in self.sessions if s.holds_lock]
+
+    def _watchdog_active(self) -> bool:
+        """Outside KRX hours a real feed is silent; the demo simulator never is."""
+        s = self.settings
+        return (s.ingest.source == "kissim" and s.kissim.mode == "demo") or in_krx_hours()
+
+    def _open_sessions(self, http: aiohttp.ClientSession) -> None:
+        s = self.settings
+        for key in s.kis.app_keys:
+            auth = KisAuth.from_settings(key, s, http)
+            self.rest_clients[auth.id] = KisRestClient(
+                http, auth, attempts=1, per_second=s.kis.rest_rate_per_second, custtype=s.kis.custtype
+            )
+            self.sessions.append(
+                KeySession(
+                    auth,
+                    s,
+                    self.metrics,
+                    self.pipeline.on_frame,
+                    self.redis,
+                    self.instance_id,
+                    self._watchdog_active,
+                    self.allocator.request,
+                    self.pipeline.set_cipher,
+                )
+            )
+
+    async def _guard(self, name: str, fn: Callable[[], Awaitable[None]]) -> None:
+        """Run a task forever: an unexpected error is logged and the task restarted."""
+        while True:
+            try:
+                await fn()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.metrics.inc("task_failures")
+                log.exception("task %s failed; restarting it", name)
+                await asyncio.sleep(TASK_RESTART_DELAY_S)
+
+    async def run(self) -> None:
+        s = self.settings
+        if s.ingest.metrics_port:
+            start_prometheus(self.metrics, s.ingest.metrics_port)
+        http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        self._open_sessions(http)
+        if not self.sessions:
+            log.warning("no KIS app keys configured (KIS_APP_KEYS): nothing to stream")
+        log.info(
+            "ingest starting: source %s, engine %s, %d key(s)",
+            s.ingest.source,
+            self.status.engine_name,
+            len(self.sessions),
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop.set)
+        self.writer.start()
+        try:
+            await self.pipeline.mark_stored_trades(s.database_url)
+        except Exception as exc:  # noqa: BLE001 - without them, resent trades are deduplicated in the DB only
+            log.warning(
+                "could not read today's stored trades (%s); resent trades may enter bars twice", type(exc).__name__
+            )
+        tasks = [
+            asyncio.create_task(self._guard(name, fn))
+            for name, fn in (
+                ("pipeline", self.pipeline.run),
+                ("flusher", self.pipeline.flush_loop),
+                ("state", self.publisher.state_loop),
+                ("allocator", self.allocator.run),
+                ("control", self.allocator.listen_for_requests),
+                ("poller", self.poller.run),
+                ("status", self.status.run),
+                *((f"session {x.id}", x.run) for x in self.sessions),
+            )
+        ]
+        await self._stop.wait()
+        log.info("stopping: flushing ticks and bars")
+        for session in self.sessions:
+            await session.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.pipeline.drain()
+        await self.publisher.flush_state()
+        await self.writer.stop(WRITER_STOP_TIMEOUT_S)
+        try:
+            await self.status.report_stopped()
+            await self.redis.aclose()
+        except Exception:  # noqa: BLE001 - Redis away at shutdown: nothing more to tell
+            pass
+        self.publisher.close()
+        await http.close()
+        log.info("stopped")
