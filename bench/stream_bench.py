@@ -551,7 +551,7 @@ def idle_memory(n: int, targets: str, token: str, symbols: list[str], api_pid: i
 
 
 def orchestrate(args) -> None:
-    from api import auth
+    from api.http import auth
     from core import settings as settings_mod
     from tests.support import harness
 
