@@ -4,6 +4,10 @@ Access tokens live `jwt_access_ttl_seconds` (15 min), refresh tokens `jwt_refres
 Both are HS256 with `iss`, `aud`, `jti`, `typ`; logout and refresh rotation put the `jti` on the
 deny-list (`auth:revoked:{jti}`, core/contract/keys.py) until the token would have expired anyway.
 REST handlers use `require_user(request)`; the WebSocket/SSE code uses `verify_token` directly.
+
+While Redis is away the deny-list cannot be read, so authentication fails closed: a request with a
+token gets 503 SERVICE_UNAVAILABLE (errors.py maps the Redis error), never a pass on an unchecked
+token, and login/refresh issue no token (`deny_list_reachable`).
 """
 
 from __future__ import annotations
@@ -92,6 +96,11 @@ async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, to
     if await redis.exists(keys.revoked_token(claims.jti)):
         raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
     return claims
+
+
+async def deny_list_reachable(redis: aioredis.Redis) -> None:
+    """Raises the Redis error (→ 503) unless the deny-list can be read and written right now."""
+    await redis.ping()
 
 
 async def revoke_once(redis: aioredis.Redis, claims: Claims) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, file, html, json
+from sanic.response import HTTPResponse, file, html, json, raw
 
 from api.http.errors import STATUS, ApiError
 from api.http.operations import MAX_ID, OPERATIONS, Envelope, Operation, Raw, camel, operation
@@ -163,18 +163,17 @@ def build_spec() -> dict[str, Any]:
     }
 
 
+# No inline script: the Content-Security-Policy (api/http/headers.py) allows only our own files.
 _SWAGGER_PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>KRX API 문서</title>
 <link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head><body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true});</script>
+<script src="/api/docs/static/swagger-init.js"></script>
 </body></html>"""
+_SWAGGER_INIT = b"""window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true});
+"""
 
 _PLAIN_PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>KRX API 문서</title></head>
-<body><h1>KRX API</h1><p><a href="/api/openapi.json">openapi.json</a></p><ul id="ops"></ul><script>
-fetch('/api/openapi.json').then(r => r.json()).then(spec => { const ul = document.getElementById('ops');
-for (const [path, item] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(item)) {
-const li = document.createElement('li'); li.textContent = m.toUpperCase() + ' ' + path + ' — ' + op.summary;
-ul.appendChild(li); } });</script></body></html>"""
+<body><h1>KRX API</h1><p><a href="/api/openapi.json">openapi.json</a></p></body></html>"""
 _STATIC = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "application/javascript"}
 
 
@@ -205,6 +204,8 @@ async def docs(request: Request) -> HTTPResponse:
     errors=("NOT_FOUND",),
 )
 async def static(request: Request, name: str) -> HTTPResponse:
+    if name == "swagger-init.js" and SWAGGER_DIR:
+        return raw(_SWAGGER_INIT, content_type="application/javascript", headers={"Cache-Control": "no-cache"})
     if not SWAGGER_DIR or name not in _STATIC:
         raise ApiError("NOT_FOUND")
     response = await file(Path(SWAGGER_DIR) / name, mime_type=_STATIC[name])

@@ -16,6 +16,7 @@
 | `news:buffer`, `news:processing`, `news:cursor` | list, list, string | jobs | jobs | the at-least-once news buffer |
 | `auth:revoked:{jti}` | string | api | api | token deny-list until expiry |
 | `ratelimit:{ip,user,auth}:{subject}:{minute}` | counter | api | api | fixed-window rate limits |
+| `ratelimit:{signup-ip,signup-address}:{subject}:{hour}` | counter | api | api | signup attempts (address: a hash) |
 | `stream:connections:{user}` | zset | api | api | open streams per user, leases |
 | `cache:…` | string | api | api; jobs delete | response cache (families below) |
 """
@@ -65,7 +66,8 @@ def revoked_token(jti: str) -> str:
 
 
 def rate_limit(kind: str, subject: object, window: int) -> str:
-    """`kind`: ip (every /api request), user (requests with a valid token), auth (signup/login/refresh)."""
+    """`kind`: ip (every /api request), user (requests with a valid token), auth (signup/login/refresh) with
+    one-minute windows; signup-ip, signup-address (a hash of the email) with one-hour windows."""
     return f"ratelimit:{kind}:{subject}:{window}"
 
 
