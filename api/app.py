@@ -23,7 +23,7 @@ from sanic import Request, Sanic
 from sanic.config import Config
 from sanic.response import BaseHTTPResponse
 
-from api.http import errors, headers
+from api.http import errors, headers, outages
 from core import logs
 from core.settings import Settings
 from search.backends import SearchBackend, create_backend
@@ -96,6 +96,7 @@ def create_app(settings: Settings, modules: tuple[str, ...] = DEFAULT_MODULES) -
     @app.before_server_start
     async def open_clients(app: App) -> None:
         logs.configure("api", settings.log_level, settings.log_format)
+        outages.quiet_library_retries()
         app.ctx.db = await asyncpg.create_pool(
             settings.database_url,
             reset=_keep_session,

@@ -39,6 +39,20 @@ _down: dict[str, float] = {}
 _probes: dict[str, asyncio.Task[None]] = {}
 
 
+class _DropPoolFloorRetries(logging.Filter):
+    """asyncpg's pool logs a traceback each time it fails to reopen its minimum connections while
+    PostgreSQL is away; the outage is already logged once here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to restore the pool connection floor")
+
+
+def quiet_library_retries() -> None:
+    pool_log = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(f, _DropPoolFloorRetries) for f in pool_log.filters):
+        pool_log.addFilter(_DropPoolFloorRetries())
+
+
 def _frames_mention(exc: BaseException, package: str) -> bool:
     tb = exc.__traceback__
     while tb is not None:

@@ -17,7 +17,8 @@
 | `auth:revoked:{jti}` | string | api | api | token deny-list until expiry |
 | `ratelimit:{ip,user,auth}:{subject}:{minute}` | counter | api | api | fixed-window rate limits |
 | `ratelimit:{signup-ip,signup-address}:{subject}:{hour}` | counter | api | api | signup attempts (address: a hash) |
-| `stream:connections:{user}` | zset | api | api | open streams per user, leases |
+| `stream:connections:{user}` | zset | api | api | open streams per user: leases per worker and connection |
+| `stream:worker:{instance}` | string | api | api | an api worker's heartbeat (a few seconds' TTL) |
 | `cache:…` | string | api | api; jobs delete | response cache (families below) |
 """
 
@@ -34,6 +35,7 @@ NEWS_BUFFER = "news:buffer"
 NEWS_PROCESSING = "news:processing"
 NEWS_CURSOR = "news:cursor"
 REVOKED_PREFIX = "auth:revoked:"
+STREAM_WORKER_PREFIX = "stream:worker:"
 CACHE_PREFIX = "cache:"
 
 
@@ -73,6 +75,11 @@ def rate_limit(kind: str, subject: object, window: int) -> str:
 
 def stream_connections(user_id: int) -> str:
     return f"stream:connections:{user_id}"
+
+
+def stream_worker(instance: str) -> str:
+    """An api worker's heartbeat; its stream leases count only while this key lives."""
+    return STREAM_WORKER_PREFIX + instance
 
 
 # -- the response cache: one family per kind of data; jobs delete families when data changes

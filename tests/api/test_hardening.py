@@ -226,7 +226,9 @@ def test_signup_is_limited_per_client(signup_limited_api, redis_url):
     statuses = [_signup(client, f"probe-{stamp}-{i}@example.com").status for i in range(6)]
     assert statuses[:4] == [201] * 4 and statuses[4:] == [429, 429], statuses
     # login is not a signup
-    assert client.post("/api/users/login", {"email": f"probe-{stamp}-0@example.com", "password": PASSWORD}).status == 200
+    assert (
+        client.post("/api/users/login", {"email": f"probe-{stamp}-0@example.com", "password": PASSWORD}).status == 200
+    )
 
 
 # --------------------------------------------------------------------------------- login timing
