@@ -15,6 +15,7 @@ from api.companies import queries
 from api.companies.shapes import (
     Bar,
     CompanyProfile,
+    FeedGap,
     Financials,
     OhlcvQuery,
     OpenBar,
@@ -299,8 +300,19 @@ async def _bars(
         for r in rows
     ]
     newest = rows[-1]["bucket"] if rows else None
+    gaps: list[FeedGap] = [
+        {
+            "start": int(g["started_at"].timestamp()),
+            "end": int(g["ended_at"].timestamp()),
+            "status": g["status"],
+            "repairSource": g["repair_source"],
+            "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
+        }
+        for g in (await queries.feed_gaps(db, symbol, start, end) if start is not None else [])
+    ]
     meta = {
         "symbol": symbol,
+        "gaps": gaps,
         "truncated": len(rows) >= queries.MAX_BARS,
         "asOf": (iso_date(newest) if interval == "1d" else newest.isoformat()) if newest else None,
         "source": rows[-1]["source"] if rows else None,
@@ -317,7 +329,15 @@ async def _bars(
     query=OhlcvQuery,
     errors=("INVALID_REQUEST", "NOT_FOUND"),
     response=Envelope(
-        list[Bar], {"interval": str, "symbol": str, **AS_OF, "openBar": OpenBar | None, "truncated": bool}
+        list[Bar],
+        {
+            "interval": str,
+            "symbol": str,
+            **AS_OF,
+            "openBar": OpenBar | None,
+            "truncated": bool,
+            "gaps": list[FeedGap],
+        },
     ),
 )
 async def ohlcv(request: Request, company_id: int, query: OhlcvQuery) -> HTTPResponse:
@@ -332,6 +352,7 @@ async def ohlcv(request: Request, company_id: int, query: OhlcvQuery) -> HTTPRes
     )
     meta_raw, _, data_raw = cached.partition(b"\x00")
     meta = orjson.loads(meta_raw)
+    meta.setdefault("gaps", [])  # a body cached before gaps were reported
     open_bar = await _open_bar(request, interval, meta["symbol"])
     if open_bar and end is not None and open_bar["time"] > int(end.timestamp()):
         open_bar = None
