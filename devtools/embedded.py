@@ -179,6 +179,9 @@ class EmbeddedPostgres(EmbeddedServer):
                     "max_connections=200",
                     "-c",
                     "shared_buffers=256MB",
+                    # bounds the WAL a restart after a crash replays (the default is up to 5 min of it)
+                    "-c",
+                    "checkpoint_timeout=60s",
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=server_log,

@@ -56,6 +56,15 @@ class Child:
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()
 
+    def kill_leftovers(self) -> None:
+        """After the child died: end what it started (e.g. worker processes), so none keeps its port."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: the group id is its pid
+        except (ProcessLookupError, PermissionError):
+            pass
+
 
 @dataclass
 class ServerWatch:
@@ -168,6 +177,16 @@ def _wait_for_api(url: str, children: list[Child], timeout: float = 60.0) -> boo
     return False
 
 
+async def _checkpoint(database_url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 def stop_children(children: list[Child]) -> None:
     for child in reversed(children):
         if child.exited() is None and child.process is not None:
@@ -202,6 +221,9 @@ def main() -> None:
         log.info("schema up to date (%d migration(s) applied now)", len(applied))
         if asyncio.run(snapshot.load(env["DATABASE_URL"], if_empty=True)):
             log.info("bundled KRX snapshot loaded")
+            if any(isinstance(server, EmbeddedPostgres) for server in servers):
+                # else a crash soon after would replay the whole load's WAL (~450 MB, ~15 s) on restart
+                asyncio.run(_checkpoint(env["DATABASE_URL"]))
         env.setdefault("API_PORT", "8000")
         children = children_for(env)
         port = env["API_PORT"]
@@ -237,6 +259,7 @@ def supervise(
             if child.exited() is None:
                 continue
             if child.next_start == 0.0:
+                child.kill_leftovers()
                 if now - child.started_at > HEALTHY_AFTER_S:
                     child.backoff.reset()
                 delay = child.backoff.next()

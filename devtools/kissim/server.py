@@ -25,7 +25,7 @@ from pathlib import Path
 import orjson
 from aiohttp import WSMsgType, web
 
-from devtools.kissim.market import History, SymbolMarket, kst_now, market_hours_fraction
+from devtools.kissim.market import History, SymbolMarket, Trade, kst_now, market_hours_fraction
 from devtools.kissim.records import TR_ID, trade_frame
 
 log = logging.getLogger("kissim")
@@ -114,6 +114,7 @@ class KisSim:
         self.token_owner: dict[str, str] = {}
         self.rest_calls: dict[str, deque] = defaultdict(deque)
         self.active: dict[str, float] = {}  # symbol → last time it had a listener or a poll (monotonic)
+        self.last_sent: dict[str, Trade] = {}  # symbol → the last trade a session was sent
         self.faults = Faults()
         self.ledger: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.stats = defaultdict(int)
@@ -227,6 +228,7 @@ class KisSim:
                 sends[session.id].append(frame)
                 delivered = True
             if delivered:
+                self.last_sent[symbol] = trades[-1]
                 self.stats["trades_sent"] += len(trades)
                 self.stats["frames_sent"] += 1
                 if self.config.ledger:
@@ -355,11 +357,11 @@ class KisSim:
                 )
                 await self._send_many(session, [reply])
                 if tr_id == TRADE_TR and self.config.replay_on_subscribe:
-                    market = self.markets.get(tr_key)
-                    if market is not None and market.last_record:
-                        await self._send_many(session, [f"0|{TRADE_TR}|001|{market.last_record}"])
-                        if self.config.ledger:  # the same trade again, maybe first sent now
-                            self.ledger[tr_key].append((market.buy_count + market.sell_count, market.acc_volume))
+                    last = self.last_sent.get(tr_key)  # what a client that dropped may have seen last
+                    if last is not None:
+                        await self._send_many(session, [f"0|{TRADE_TR}|001|{last.record}"])
+                        if self.config.ledger:  # the same trade again
+                            self.ledger[tr_key].append((last.seq, last.acc_volume))
                         self.stats["replayed_on_subscribe"] += 1
                 return
         elif tr_type == "2":
