@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MESSAGES = {
     "MISSING_FIELD": "필수 필드가 누락되었습니다.",
     "INVALID_REQUEST": "잘못된 요청 형식입니다.",
-    "INVALID_PASSWORD": "비밀번호는 영문, 숫자, 특수문자를 포함해 8자 이상이어야 합니다.",
+    "INVALID_PASSWORD": "비밀번호는 영문, 숫자, 특수문자를 모두 포함한 8–72자(ASCII)여야 합니다.",
     "UNAUTHORIZED": "인증이 필요합니다.",
     "FORBIDDEN": "권한이 없습니다.",
     "NOT_FOUND": "리소스를 찾을 수 없습니다.",

@@ -27,8 +27,18 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    ValidationError,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
@@ -59,15 +69,42 @@ def _no_nul(value: str) -> str:
     return value
 
 
-NotBlank = AfterValidator(_not_blank)
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+r"""The same rule for the document: a non-space character, no NUL (`\s` as Python reads it, which is
+what `str.strip` strips)."""
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+class _Checked:
+    """A validator that also states its rule in the JSON schema as a `pattern` (unless the field
+    declares a stricter one), so the OpenAPI document says what the server enforces."""
+
+    def __init__(self, check: Callable[[str], str], pattern: str) -> None:
+        self.check, self.pattern = check, pattern
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        out.setdefault("pattern", self.pattern)
+        return out
+
+
+NotBlank = _Checked(_not_blank, NOT_BLANK_PATTERN)
 """A required string: present, not blank (a blank one is MISSING_FIELD), no NUL."""
-NoNul = AfterValidator(_no_nul)
+NoNul = _Checked(_no_nul, NO_NUL_PATTERN)
 IntText = BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
 """Lets an integer `Literal` accept its decimal text (query strings are text)."""
 
 
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
-"""A positive 32-bit id in a JSON body (booleans, floats and strings refused)."""
+def _integral_float(value: Any) -> Any:
+    """JSON's 5.0 is the integer 5 (as JSON Schema's `integer` says); 5.5 stays a float and is refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53 else value
+
+
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID), BeforeValidator(_integral_float)]
+"""A positive 32-bit id in a JSON body (booleans, strings and fractions refused)."""
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """The same in a query string (a decimal string)."""
 
@@ -272,9 +309,10 @@ def _check_utf8(query_string: str) -> None:
 
 def parse_query(request: Request, model: type[Q]) -> Q:
     _check_utf8(request.query_string)
-    values = {key: request.args.get(key) for key in request.args}
+    args = request.get_args(keep_blank_values=True)  # an empty value is a value: `?start=` is 400
+    values = {key: args.get(key) for key in args}
     try:
-        return model.model_validate({k: v for k, v in values.items() if v not in (None, "")})
+        return model.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         raise validation_error(exc, "파라미터") from None
 

@@ -32,6 +32,7 @@ _DATABASE_ERRORS = (
     asyncpg.exceptions.OperatorInterventionError,  # shutting down, crash recovery, starting up
     asyncpg.exceptions.InsufficientResourcesError,  # too many connections, disk full
     asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InternalClientError,  # a pooled connection left mid-protocol by the server's death
 )
 
 # per worker: dependency → monotonic time the outage was first seen

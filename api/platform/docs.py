@@ -100,10 +100,19 @@ def _response_schema(response: Envelope, schemas: _Schemas) -> dict[str, Any]:
 
 
 def _errors(op: Operation) -> dict[str, Any]:
+    """The error responses an operation can give: its declared codes, plus what the plumbing adds —
+    401 with auth, 400 for a query (not UTF-8), 415 for a body, 414 for a URL over 8 KB, 429 (rate
+    limits) and 503 while PostgreSQL or Redis is away (both with Retry-After)."""
     codes = list(op.errors)
-    if op.auth and "UNAUTHORIZED" not in codes:
-        codes.append("UNAUTHORIZED")
-    codes.append("TOO_MANY_REQUESTS")
+    extra = [
+        *(["UNAUTHORIZED"] if op.auth else []),
+        *(["INVALID_REQUEST"] if op.query is not None else []),
+        *(["UNSUPPORTED_MEDIA_TYPE"] if op.body is not None else []),
+        "URI_TOO_LONG",
+        "TOO_MANY_REQUESTS",
+        *([] if 503 in op.same_shape_statuses else ["SERVICE_UNAVAILABLE"]),
+    ]
+    codes += [code for code in extra if code not in codes]
     out: dict[str, Any] = {}
     for code in codes:
         status = str(STATUS[code])
@@ -112,7 +121,9 @@ def _errors(op: Operation) -> dict[str, Any]:
             {"description": "", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
         )
         entry["description"] = f"{entry['description']}, {code}" if entry["description"] else code
-    out["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "다음 창까지 남은 초"}}
+    for status, meaning in (("429", "다음 창까지 남은 초"), ("503", "다시 시도해 볼 때까지의 초")):
+        if status in out:
+            out[status]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": meaning}}
     return out
 
 

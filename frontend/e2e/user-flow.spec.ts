@@ -215,4 +215,14 @@ test.describe('사용자 흐름', () => {
     expect(stored, 'session removed from localStorage').toBeNull();
     await shot('22-logged-out');
   });
+
+  test('API 문서 (Swagger UI, 보안 헤더 아래에서)', async () => {
+    const { page } = shared;
+    const response = await go('/api/docs');
+    const csp = (response as { headers: () => Record<string, string> } | null)?.headers()['content-security-policy'] ?? '';
+    expect(csp, 'the page is served with the Content-Security-Policy').toContain("script-src 'self'");
+    await expect(page.locator('.swagger-ui .opblock').first()).toBeVisible();
+    await expect(page.locator('.swagger-ui')).toContainText('/api/companies/{companyId}/ohlcv');
+    await shot('23-api-docs');
+  });
 });

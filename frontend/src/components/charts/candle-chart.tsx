@@ -7,8 +7,10 @@ import {
   HistogramSeries,
   LineSeries,
   createChart,
+  createSeriesMarkers,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   type MouseEventParams,
   type Time,
   type UTCTimestamp,
@@ -23,6 +25,7 @@ import {
   type Interval,
   type TickLike,
 } from '@/lib/chart/bars';
+import type { GapMarker } from '@/lib/chart/gaps';
 import { CHART_COLORS, formatPercent, formatPrice, formatVolume, toneTextClass } from '@/lib/format';
 import { baseChartOptions, formatChartTime } from '@/components/charts/chart-theme';
 import { DaySeparators } from '@/components/charts/day-separators';
@@ -50,12 +53,15 @@ export default function CandleChart({
   subscribeLive,
   height = 420,
   onLiveBar,
+  gapMarks = [],
 }: {
   bars: Bar[];
   interval: Interval;
   subscribeLive?: LiveSubscribe;
   height?: number;
   onLiveBar?: (bar: Bar, isNew: boolean) => void;
+  /** Bars to mark: repaired from the broker's minute bars, or inside a gap of the feed. */
+  gapMarks?: readonly GapMarker[];
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
@@ -63,6 +69,7 @@ export default function CandleChart({
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const maRefs = useRef<ISeriesApi<'Line'>[]>([]);
   const separatorsRef = useRef<DaySeparators | null>(null);
+  const markersRef = useRef<ISeriesMarkersPluginApi<Time> | null>(null);
   const barsRef = useRef<Bar[]>([]);
   const onLiveBarRef = useRef(onLiveBar);
   useLayoutEffect(() => {
@@ -113,6 +120,7 @@ export default function CandleChart({
     );
     const separators = new DaySeparators();
     candles.attachPrimitive(separators);
+    markersRef.current = createSeriesMarkers(candles, []);
 
     const onMove = (param: MouseEventParams<Time>) => {
       if (param.time === undefined || !param.point) {
@@ -146,6 +154,7 @@ export default function CandleChart({
       candleRef.current = null;
       volumeRef.current = null;
       separatorsRef.current = null;
+      markersRef.current = null;
       maRefs.current = [];
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount on purpose; the history effect re-applies the options when `intraday` changes
@@ -172,6 +181,17 @@ export default function CandleChart({
     hoveringRef.current = false;
     setLegend(legendAt(bars.length - 1));
   }, [bars, intraday]);
+
+  // Gaps in the feed: a square under each repaired bar, a circle over each bar of a gap left.
+  useEffect(() => {
+    markersRef.current?.setMarkers(
+      gapMarks.map((m) =>
+        m.kind === 'repaired'
+          ? { time: t(m.time), position: 'belowBar' as const, shape: 'square' as const, color: CHART_COLORS.repaired, size: 0.6 }
+          : { time: t(m.time), position: 'aboveBar' as const, shape: 'circle' as const, color: CHART_COLORS.gap, size: 0.6 },
+      ),
+    );
+  }, [gapMarks, bars]);
 
   // Live forming candle.
   useEffect(() => {
