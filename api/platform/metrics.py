@@ -10,8 +10,9 @@ each worker. Routes are labelled by their pattern (`/api/companies/<company_id:i
 the raw path, and unmatched paths share one label, so cardinality stays bounded.
 
 Who may read it: only peers in API_METRICS_NETWORKS (default loopback); anyone else gets 404, as if
-there were no such path. The peer is the TCP peer, never a forwarded header, so a proxy on the same
-host (nginx) must not pass `/metrics` on — deploy/nginx.conf keeps it internal.
+there were no such path. The peer is the TCP peer, never a forwarded header: a proxy in its own
+container (deploy/) is refused, a proxy on the same host connects from loopback and so must not
+route `/metrics` itself.
 
 The counters are plain dicts and lists (a profile showed prometheus_client's locked metric
 objects costing ~9 % of a cached request); the exposition format is written here.
