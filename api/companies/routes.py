@@ -269,6 +269,14 @@ async def _open_bar(request: Request, interval: str, symbol: str) -> dict[str, A
     return decode_open_bar(raw)
 
 
+def _span_start(anchor: dt.datetime, interval: str) -> dt.datetime:
+    """Where a range without `start` begins: the anchor's KST day for 1m, else a span before it."""
+    if interval == "1m":
+        day = anchor.astimezone(KST).date()
+        return dt.datetime(day.year, day.month, day.day, tzinfo=KST)
+    return anchor - _DEFAULT_SPAN[interval]
+
+
 async def _bars(
     db: asyncpg.Pool, company_id: int, interval: str, start: dt.datetime | None, end: dt.datetime | None
 ) -> bytes:
@@ -279,14 +287,10 @@ async def _bars(
     symbol = head["symbol"]
     if start is None:
         anchor = end or head["newest"]
-        if anchor is None:
-            start = None
-        elif interval == "1m":
-            day = anchor.astimezone(KST).date()
-            start = dt.datetime(day.year, day.month, day.day, tzinfo=KST)
-        else:
-            start = anchor - _DEFAULT_SPAN[interval]
+        start = _span_start(anchor, interval) if anchor is not None else None
     rows = await queries.bars(db, symbol, interval, start, end) if start is not None else []
+    # with no stored bar yet (e.g. minutes after a restart) gaps of the last day or span still show
+    since = start if start is not None else _span_start(dt.datetime.now(KST), interval)
     data: list[Bar] = [
         {
             "time": int(r["bucket"].timestamp()),
@@ -308,7 +312,7 @@ async def _bars(
             "repairSource": g["repair_source"],
             "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
         }
-        for g in (await queries.feed_gaps(db, symbol, start, end) if start is not None else [])
+        for g in await queries.feed_gaps(db, symbol, since, end)
     ]
     meta = {
         "symbol": symbol,

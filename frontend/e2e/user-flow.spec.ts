@@ -2,7 +2,7 @@
 // share one page and run in order (each needs the state the previous one left); a failed step skips
 // the rest and the whole flow is retried with a new user.
 import { expect, test } from '@playwright/test';
-import { BASE, STEP_TIMEOUT, TICK_TIMEOUT } from './env';
+import { BASE, EXPECT_FEED_GAP, STEP_TIMEOUT, TICK_TIMEOUT } from './env';
 import { sharedPage } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -110,6 +110,13 @@ test.describe('사용자 흐름', () => {
       }, interval);
       const state = await page.locator('[data-testid="price-chart"]').getAttribute('data-state');
       expect(state, `chart state for ${interval}`).not.toBe('error');
+      if (interval === '1m' && EXPECT_FEED_GAP) {
+        // the gap ingest's crash left, said in words under the chart (its bars are marked on the canvas)
+        const gap = page.locator('[data-testid="feed-gaps"] li').first();
+        await expect(gap).toBeVisible();
+        expect(['pending', 'repaired']).toContain(await gap.getAttribute('data-gap-status'));
+        await expect(gap).toContainText('실시간 수집 공백');
+      }
       await shot(`${String(7 + i).padStart(2, '0')}-chart-${interval}`);
     });
   });
