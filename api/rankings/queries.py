@@ -7,7 +7,7 @@ ranking takes each company's newest bar (api/quotes.py); a volume or gainers ran
 days, and a day on which only the few dozen stocks ingest follows live have a bar (the demo, or a
 trading day before the evening backfill) would rank those few alone — the coverage rule skips it.
 
-For each stock with a bar on the ranking day, one SQL pass (`_DAY_SQL`) reads the previous bar's
+For each stock with a bar on the ranking day, one SQL pass (`DAY_SQL`) reads the previous bar's
 close and the highest high / lowest low of the 52 weeks (364 days) before the day, through the
 covering index of sql/0010_rankings.sql (~90 ms for ~1,250 stocks). The result, the whole
 market's *day table*, is cached like the market-cap quote table (api/http/cache.py) and every
@@ -42,7 +42,7 @@ from core.contract import keys
 MIN_COVERAGE = 0.25  # share of listed companies with a bar for a day to be a ranking day
 
 # Newest day first (a skip scan over the bucket index), the first one with enough bars wins.
-_RANKING_DAY_SQL = """
+_RANKINGDAY_SQL = """
 WITH RECURSIVE days AS (
     SELECT max(bucket) AS bucket FROM stock_prices_1d
     UNION ALL
@@ -56,7 +56,7 @@ WHERE d.bucket IS NOT NULL
 LIMIT 1
 """
 
-_DAY_SQL = """
+DAY_SQL = """
 SELECT c.id, c.symbol, c.name, c.market, c.industry_id, i.name AS industry_name, c.logo_url,
        c.shares_outstanding, d.open, d.high, d.low, d.close, d.volume, d.amount, d.source,
        p.close AS prev_close, w.high AS prior_high, w.low AS prior_low
@@ -77,7 +77,7 @@ WHERE d.bucket = $1
 
 async def ranking_day(db: asyncpg.Pool) -> Any:
     """The ranking day's bucket (00:00 KST), or None when no day has enough bars."""
-    return await db.fetchval(_RANKING_DAY_SQL, MIN_COVERAGE)
+    return await db.fetchval(_RANKINGDAY_SQL, MIN_COVERAGE)
 
 
 def _day_row(r: asyncpg.Record, as_of: str | None) -> dict[str, Any]:
@@ -114,7 +114,7 @@ async def _compute_day_table(db: asyncpg.Pool) -> bytes:
     if bucket is None:
         return orjson.dumps({"asOf": None, "rows": []})
     as_of = iso_date(bucket)
-    rows = [_day_row(r, as_of) for r in await db.fetch(_DAY_SQL, bucket)]
+    rows = [_day_row(r, as_of) for r in await db.fetch(DAY_SQL, bucket)]
     return orjson.dumps({"asOf": as_of, "rows": rows})
 
 
