@@ -4,4 +4,4 @@
 -- append one day of every stock at a time) the primary key finds those ~250 rows per stock on ~250
 -- different heap pages; carrying high, low and close in the index makes both lookups index-only
 -- scans: ~1,250 stocks × 52 weeks in 9.7 k buffer hits instead of 307 k (sql/README.md).
-CREATE INDEX stock_prices_1d_symbol_range_idx ON stock_prices_1d (symbol, bucket) INCLUDE (high, low, close);
+CREATE INDEX IF NOT EXISTS stock_prices_1d_symbol_range_idx ON stock_prices_1d (symbol, bucket) INCLUDE (high, low, close);
