@@ -81,7 +81,7 @@ test.describe('사용자 흐름', () => {
     await shot('05-company');
   });
 
-  test('실시간 체결 수신', async () => {
+  test('실시간 체결 수신 (호가창·체결 포함)', async () => {
     test.setTimeout(TICK_TIMEOUT + STEP_TIMEOUT);
     const { page } = shared;
     await page.waitForFunction(
@@ -96,6 +96,16 @@ test.describe('사용자 흐름', () => {
       .locator('[data-testid="latency"]')
       .waitFor({ timeout: 5_000 })
       .catch(() => {});
+    // 호가창: ten levels a side from the orderbook channel, then the 체결 tape beside the chart
+    const book = page.locator('[data-testid="order-book"][data-state="ready"]');
+    await expect(book).toBeVisible({ timeout: TICK_TIMEOUT });
+    await expect(book).toHaveAttribute('data-levels', '10/10');
+    await expect(book.locator('tr[data-side="ask"]')).toHaveCount(10);
+    await expect(book.locator('[data-testid="live-age"]')).toBeVisible();
+    const tape = page.locator('[data-testid="trade-tape"][data-state="ready"]');
+    await expect(tape.locator('tbody tr').first()).toBeVisible();
+    const market = page.locator('[data-testid="market-state"]').first();
+    await expect(market).not.toHaveAttribute('data-state', 'loading');
     await shot('06-company-live');
   });
 
