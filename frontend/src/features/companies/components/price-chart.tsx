@@ -97,6 +97,7 @@ export function PriceChart({
         data-testid="price-chart"
         data-state={state}
         data-interval={data?.interval ?? ''}
+        data-requested-interval={interval}
         data-bars={data?.bars.length ?? 0}
       >
         {unsupported ? (
