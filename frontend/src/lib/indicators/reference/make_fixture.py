@@ -26,9 +26,10 @@ import csv
 import gzip
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no stubs in the project's .venv
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[4]
@@ -127,16 +128,18 @@ def loop_pstdev(xs: list[float], n: int) -> list[float | None]:
     return out
 
 
-def loop_ema(xs: list[float | None], n: int) -> list[float | None]:
+def loop_ema(xs: Sequence[float | None], n: int) -> list[float | None]:
+    """Starts at the first defined input (the MACD line is undefined before the slow EMA)."""
     out: list[float | None] = [None] * len(xs)
     first = next((i for i, x in enumerate(xs) if x is not None), len(xs))
-    if first + n > len(xs):
+    values = [x for x in xs[first:] if x is not None]
+    if len(values) < n:
         return out
-    prev = sum(xs[first : first + n]) / n  # type: ignore[arg-type]
+    prev = sum(values[:n]) / n
     out[first + n - 1] = prev
-    for i in range(first + n, len(xs)):
-        prev = prev + 2 / (n + 1) * (xs[i] - prev)  # type: ignore[operator]
-        out[i] = prev
+    for k in range(n, len(values)):
+        prev = prev + 2 / (n + 1) * (values[k] - prev)
+        out[first + k] = prev
     return out
 
 
@@ -173,7 +176,9 @@ def with_loops(closes: list[float], volumes: list[float]) -> dict:
         "macd": {
             "macd": line,
             "signal": signal,
-            "histogram": [m - s if m is not None and s is not None else None for m, s in zip(line, signal, strict=True)],
+            "histogram": [
+                m - s if m is not None and s is not None else None for m, s in zip(line, signal, strict=True)
+            ],
         },
     }
 
@@ -212,7 +217,7 @@ def main() -> None:
     }
     out = args.out or HERE / f"fixture-{args.symbol}.json"
     out.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
-    print(f"{out.relative_to(REPO)}: {len(dates)} bars {dates[0]} … {dates[-1]}, {out.stat().st_size:,} bytes")
+    print(f"{out}: {len(dates)} bars {dates[0]} … {dates[-1]}, {out.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":
