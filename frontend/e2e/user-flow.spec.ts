@@ -83,7 +83,7 @@ test.describe('사용자 흐름', () => {
     await shot('05-company');
   });
 
-  test('실시간 체결 수신', async () => {
+  test('실시간 체결 수신 (호가창·체결 포함)', async () => {
     test.setTimeout(TICK_TIMEOUT + STEP_TIMEOUT);
     const { page } = shared;
     await page.waitForFunction(
@@ -98,6 +98,16 @@ test.describe('사용자 흐름', () => {
       .locator('[data-testid="latency"]')
       .waitFor({ timeout: 5_000 })
       .catch(() => {});
+    // 호가창: ten levels a side from the orderbook channel, then the 체결 tape beside the chart
+    const book = page.locator('[data-testid="order-book"][data-state="ready"]');
+    await expect(book).toBeVisible({ timeout: TICK_TIMEOUT });
+    await expect(book).toHaveAttribute('data-levels', '10/10');
+    await expect(book.locator('tr[data-side="ask"]')).toHaveCount(10);
+    await expect(book.locator('[data-testid="live-age"]')).toBeVisible();
+    const tape = page.locator('[data-testid="trade-tape"][data-state="ready"]');
+    await expect(tape.locator('tbody tr').first()).toBeVisible();
+    const market = page.locator('[data-testid="market-state"]').first();
+    await expect(market).not.toHaveAttribute('data-state', 'loading');
     await shot('06-company-live');
   });
 
@@ -114,6 +124,62 @@ test.describe('사용자 흐름', () => {
       expect(state, `chart state for ${interval}`).not.toBe('error');
       await shot(`${String(7 + i).padStart(2, '0')}-chart-${interval}`);
     });
+  });
+
+  // 주봉/월봉: served by the api (issue 12) or, from an api without them, a Korean notice — never an error.
+  (['1w', '1mo'] as const).forEach((interval, i) => {
+    test(`차트 주기 전환 ${interval}`, async () => {
+      const { page } = shared;
+      await page.locator(`button[data-interval="${interval}"]`).click();
+      await page.waitForFunction((want) => {
+        const el = document.querySelector<HTMLElement>('[data-testid="price-chart"]');
+        const state = el?.dataset.state ?? '';
+        return (
+          el?.dataset.requestedInterval === want &&
+          (state === 'unsupported' || (el.dataset.interval === want && ['ready', 'empty', 'error'].includes(state)))
+        );
+      }, interval);
+      const chart = page.locator('[data-testid="price-chart"]');
+      const state = await chart.getAttribute('data-state');
+      expect(state, `chart state for ${interval}`).not.toBe('error');
+      if (state === 'unsupported') await expect(page.getByTestId('interval-unsupported')).toContainText('아직');
+      else expect(Number(await chart.getAttribute('data-bars')), `${interval} bars`).toBeGreaterThan(0);
+      await shot(`10${'ab'[i]}-chart-${interval}`);
+    });
+  });
+
+  test('보조지표: 이동평균 120, 볼린저, 거래량 이평, RSI, MACD (사용자별로 유지)', async () => {
+    const { page } = shared;
+    await page.locator('button[data-interval="1d"]').click();
+    const ready = page.locator('[data-testid="price-chart"][data-state="ready"][data-interval="1d"]');
+    await expect(ready).toBeVisible();
+    for (const id of ['ma120', 'bb', 'volMa', 'rsi', 'macd']) {
+      const button = page.locator(`button[data-indicator="${id}"]`);
+      if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
+      await expect(button).toHaveAttribute('aria-pressed', 'true');
+    }
+    const candles = page.locator('[data-testid="candle-chart"]');
+    await expect(candles, 'price pane + RSI pane + MACD pane').toHaveAttribute('data-panes', '3');
+    await expect(candles).toHaveAttribute('data-indicators', /\brsi\b.*\bmacd\b/);
+    // Legends show numbers for the last bar (a year of daily bars is enough for MA120 and MACD).
+    await expect(page.getByTestId('legend-ma120')).toHaveText(/이평120 [\d,]+/);
+    await expect(page.getByTestId('legend-bb')).toContainText('상단');
+    await expect(page.getByTestId('legend-rsi')).toHaveText(/RSI\(14\) \d+(\.\d+)?/);
+    await expect(page.getByTestId('legend-macd')).toHaveText(/MACD\(12, 26, 9\) -?[\d,.]+/);
+    // The crosshair moves the legends to the hovered bar.
+    const before = await page.getByTestId('chart-legend').innerText();
+    // From the top of the page, so the full-page screenshot has the header where it belongs.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await candles.boundingBox();
+    expect(box, 'chart on screen').not.toBeNull();
+    await page.mouse.move(box!.x + box!.width * 0.4, box!.y + 150);
+    await expect.poll(() => page.getByTestId('chart-legend').innerText()).not.toBe(before);
+    await shot('10c-chart-indicators');
+    // Kept for this user: a reload shows the same chart.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect(ready).toBeVisible();
+    await expect(page.locator('button[data-indicator="macd"]')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('[data-testid="candle-chart"]')).toHaveAttribute('data-panes', '3');
   });
 
   test('관심종목 추가', async () => {

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from 'react-rou
 import { Skeleton } from '@/components/ui/skeleton';
 import { StreamStatusBadge } from '@/components/stream-status';
 import { useLogout } from '@/features/auth/api/auth';
+import { MarketStateBadge } from '@/components/market-state-badge';
 import { HeaderSearch } from '@/features/search/components/header-search';
 import { useSession } from '@/lib/use-session';
 
@@ -37,7 +38,8 @@ function AccountArea() {
   }
   return (
     <div className="flex items-center gap-2">
-      <span className="hidden lg:inline">
+      <span className="hidden items-center gap-1 lg:inline-flex">
+        <MarketStateBadge />
         <StreamStatusBadge />
       </span>
       <Link
