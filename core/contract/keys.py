@@ -19,6 +19,7 @@
 | `analysis:gemini:{date}` | set | jobs | jobs | subjects Gemini was asked about that day (one call each) |
 | `news:buffer`, `news:processing`, `news:cursor` | list, list, string | jobs | jobs | the at-least-once news buffer |
 | `auth:revoked:{jti}` | string | api | api | token deny-list until expiry |
+| `auth:valid-after:{user}` | string | api | api | tokens issued before this time are void (password, deletion) |
 | `ratelimit:{ip,user,auth}:{subject}:{minute}` | counter | api | api | fixed-window rate limits |
 | `stream:connections:{user}` | zset | api | api | open streams per user, leases |
 | `cache:…` | string | api | api; jobs delete | response cache (families below) |
@@ -79,6 +80,10 @@ def gemini_attempts(day: str) -> str:
 
 def revoked_token(jti: str) -> str:
     return REVOKED_PREFIX + jti
+
+
+def tokens_valid_after(user_id: int) -> str:
+    return f"auth:valid-after:{user_id}"
 
 
 def rate_limit(kind: str, subject: object, window: int) -> str:

@@ -1,5 +1,5 @@
 // "As of" line shown next to every piece of market data: where it comes from and how old it is.
-import { describeSource } from '@/lib/data-source';
+import { describeSource, type SourceInfo } from '@/lib/data-source';
 import { Badge } from '@/components/ui/badge';
 
 export function SourceNote({
@@ -12,22 +12,26 @@ export function SourceNote({
   className?: string;
 }) {
   const info = describeSource(source, asOf);
-  const tone =
-    info.kind === 'live'
-      ? 'green'
-      : info.kind === 'simulated'
-        ? 'violet'
-        : info.kind === 'snapshot'
-          ? 'blue'
-          : info.kind === 'delayed'
-            ? 'amber'
-            : 'gray';
   return (
     <span className={`inline-flex items-center gap-1.5 text-xs text-slate-600 ${className}`} data-testid="source-note">
-      <Badge tone={tone}>{info.badge}</Badge>
+      <Badge tone={toneOf(info.kind)}>{info.badge}</Badge>
       <span>{info.label}</span>
     </span>
   );
+}
+
+/** The badge alone (its label as the tooltip), where the date is already written next to it. */
+export function SourceBadge({ source, asOf }: { source?: string | null; asOf?: string | number | null }) {
+  const info = describeSource(source, asOf);
+  return (
+    <span title={info.label} data-testid="source-note">
+      <Badge tone={toneOf(info.kind)}>{info.badge}</Badge>
+    </span>
+  );
+}
+
+function toneOf(kind: SourceInfo['kind']) {
+  return kind === 'live' ? 'green' : kind === 'simulated' ? 'violet' : kind === 'snapshot' ? 'blue' : kind === 'delayed' ? 'amber' : 'gray';
 }
 
 export function AsOfText({ asOf, className = '' }: { asOf?: string | null; className?: string }) {
