@@ -6,6 +6,9 @@ starts them), a fresh database per test module, and a real api server process.
     snapshot_database_url  a fresh database holding the bundled KRX snapshot, for this module
     redis_url            the session's Redis, flushed at the start of each module
     api_server           `python -m api` against snapshot_database_url + redis_url
+    opensearch_url       one real OpenSearch node per session (jobs and api search tests), fetched
+                         with Maven and started by devtools/opensearch_node.py (about 15 s; the first
+                         run also downloads ~60 MB into ./.cache/opensearch)
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from devtools.opensearch_node import Node
 from tests.support import harness
 
 EMPTY_TEMPLATE = "tpl_empty"
@@ -78,3 +82,11 @@ def api_server(snapshot_database_url, redis_url, output_dir):
     server = harness.ApiServer(harness.platform_env(snapshot_database_url, redis_url), output_dir / "api.log")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def opensearch_url():
+    node = Node()
+    url = node.start()
+    yield url
+    node.stop()

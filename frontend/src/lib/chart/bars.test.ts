@@ -4,9 +4,7 @@ import {
   bucketStart,
   commitBar,
   dayBoundaries,
-  lastMovingAverage,
   mergeOpenBar,
-  movingAverage,
   normalizeBars,
   normalizeLinePoints,
   toChartTime,
@@ -43,6 +41,20 @@ describe('time shifting', () => {
     // 00:30 KST on the 13th is already the next KST day although it is still the 12th in UTC.
     const afterMidnightKst = Date.UTC(2026, 0, 12, 15, 30) / 1000;
     expect(new Date(bucketStart(afterMidnightKst, '1d') * 1000).toISOString()).toBe('2026-01-13T00:00:00.000Z');
+  });
+
+  it('starts weeks on the KST Monday and months on the KST first', () => {
+    const iso = (t: number) => new Date(t * 1000).toISOString();
+    // 2026-01-12 is a Monday; Thursday the 15th and Sunday 23:30 KST on the 18th are in its week.
+    expect(iso(bucketStart(OPEN_0900, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    expect(iso(bucketStart(OPEN_0900 + 3 * 86400, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    expect(iso(bucketStart(Date.UTC(2026, 0, 18, 14, 30) / 1000, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    // 00:30 KST on Monday the 19th is already the next week (still Sunday in UTC).
+    expect(iso(bucketStart(Date.UTC(2026, 0, 18, 15, 30) / 1000, '1w'))).toBe('2026-01-19T00:00:00.000Z');
+    expect(iso(bucketStart(OPEN_0900, '1mo'))).toBe('2026-01-01T00:00:00.000Z');
+    // 00:30 KST on 1 February is February although it is still 31 January in UTC.
+    expect(iso(bucketStart(Date.UTC(2026, 0, 31, 15, 30) / 1000, '1mo'))).toBe('2026-02-01T00:00:00.000Z');
+    expect(iso(bucketStart(Date.UTC(2024, 1, 29, 3) / 1000, '1mo'))).toBe('2024-02-01T00:00:00.000Z');
   });
 });
 
@@ -121,6 +133,30 @@ describe('applyTick', () => {
     expect(m).toEqual({ isNew: false, bar: { time: day.time, open: 98, high: 104, low: 97, close: 103, volume: 5000 } });
   });
 
+  it('extends a weekly bar by the trade: day high/low as bounds, the week open and volume kept', () => {
+    const week: Bar = { time: bucketStart(OPEN_0900, '1w'), open: 100, high: 105, low: 95, close: 100, volume: 10_000 };
+    const wednesday = OPEN_0900 + 2 * 86400 + 600;
+    const m = applyTick(week, { price: 103, volume: 7, accVolume: 5000, open: 98, high: 108, low: 97, timestamp: wednesday }, '1w');
+    expect(m).toEqual({ isNew: false, bar: { time: week.time, open: 100, high: 108, low: 95, close: 103, volume: 10_007 } });
+  });
+
+  it('starts a monthly bar from the day when the month starts with this trade', () => {
+    const january: Bar = { time: bucketStart(OPEN_0900, '1mo'), open: 100, high: 105, low: 95, close: 100, volume: 10_000 };
+    const february = Date.UTC(2026, 1, 2, 1) / 1000; // Monday 2 February, 10:00 KST
+    const m = applyTick(january, { price: 103, volume: 7, accVolume: 5000, open: 101, high: 104, low: 99, timestamp: february }, '1mo');
+    expect(m).toEqual({
+      isNew: true,
+      bar: { time: bucketStart(february, '1mo'), open: 101, high: 104, low: 99, close: 103, volume: 5000 },
+    });
+  });
+
+  it('aligns weekly and monthly rows to their KST bucket', () => {
+    // A week bucket given as Monday 00:00 UTC (09:00 KST) still lands on the KST Monday.
+    const rows = [{ time: Date.UTC(2026, 0, 12) / 1000, open: 1, high: 2, low: 1, close: 2, volume: 3 }];
+    expect(new Date(normalizeBars(rows, '1w')[0].time * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    expect(new Date(normalizeBars(rows, '1mo')[0].time * 1000).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('commitBar replaces or appends in place and keeps the array ascending', () => {
     const bars: Bar[] = [{ ...last }];
     commitBar(bars, applyTick(bars[bars.length - 1], { price: 106, volume: 1, timestamp: at(61) }, '1m')!);
@@ -130,18 +166,7 @@ describe('applyTick', () => {
   });
 });
 
-describe('indicators and helpers', () => {
-  const bars: Bar[] = [1, 2, 3, 4, 5, 6].map((c, i) => ({ time: 1000 + i * 60, open: c, high: c, low: c, close: c, volume: 1 }));
-  it('computes simple moving averages from the period-th bar on', () => {
-    expect(movingAverage(bars, 5)).toEqual([
-      { time: 1240, value: 3 },
-      { time: 1300, value: 4 },
-    ]);
-    expect(movingAverage(bars, 20)).toEqual([]);
-    expect(lastMovingAverage(bars, 5)).toEqual({ time: 1300, value: 4 });
-    expect(lastMovingAverage(bars, 60)).toBeNull();
-  });
-
+describe('helpers', () => {
   it('finds KST day boundaries for intraday separators', () => {
     const day1 = toChartTime(OPEN_0900);
     const day2 = day1 + 86400;

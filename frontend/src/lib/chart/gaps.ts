@@ -42,15 +42,19 @@ export function gapMarkers(gaps: readonly FeedGap[], bars: readonly Bar[], inter
       }
       continue;
     }
-    for (let t = bucketStart(gap.start, interval); t <= bucketStart(gap.end, interval); t += intervalStep(interval)) {
-      if (shown.has(t)) markers.set(t, { time: t, kind: 'gap' });
+    for (const time of bucketsOf(gap, interval)) {
+      if (shown.has(time)) markers.set(time, { time, kind: 'gap' });
     }
   }
   return [...markers.values()].sort((a, b) => a.time - b.time);
 }
 
-function intervalStep(interval: Interval): number {
-  return interval === '1m' ? 60 : interval === '15m' ? 900 : interval === '1h' ? 3600 : 86400;
+/** The chart times of the bars a gap falls in (minute by minute, so weeks and months work too). */
+function bucketsOf(gap: FeedGap, interval: Interval): Set<number> {
+  const out = new Set<number>([bucketStart(gap.end, interval)]);
+  const last = Math.min(gap.end, gap.start + 60 * 60 * 24 * 40); // a longer gap: its first 40 days
+  for (let t = gap.start; t <= last; t += 60) out.add(bucketStart(t, interval));
+  return out;
 }
 
 /** One line for the note under the chart. */
