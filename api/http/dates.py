@@ -55,6 +55,18 @@ Instant = Annotated[
 ]
 
 
+def _iso_day(raw: Any) -> Any:
+    """Only `YYYY-MM-DD` is a day (pydantic would also read `0` as 1970-01-01, which the document,
+    `format: date`, does not allow)."""
+    if isinstance(raw, str) and not _DATE.fullmatch(raw.strip()):
+        raise PydanticCustomError("day", "YYYY-MM-DD 날짜여야 합니다")
+    return raw
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+"""A KST calendar day in a query, `YYYY-MM-DD`."""
+
+
 def iso_date(value: dt.datetime | dt.date | None) -> str | None:
     """The KST calendar date of a timestamp (bars are stamped 00:00 KST)."""
     if value is None:

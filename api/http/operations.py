@@ -272,6 +272,7 @@ _REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "nul": lambda c: "허용되지 않는 문자가 있습니다",
     "instant": lambda c: "ISO 8601 날짜/시각 또는 epoch 초여야 합니다",
     "date_from_datetime_parsing": lambda c: "날짜 형식이 올바르지 않습니다",
+    "day": lambda c: "YYYY-MM-DD 날짜여야 합니다",
 }
 
 

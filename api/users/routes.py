@@ -39,11 +39,11 @@ from api.http.responses import ok
 from api.users import queries
 from api.users.shapes import (
     EMAIL_PATTERN,
+    PASSWORD_PATTERN,
     AccountDeleted,
     AccountDeleteRequest,
     ExportedComparison,
     ExportedFavorite,
-    PASSWORD_PATTERN,
     Favorite,
     FavoriteDeleted,
     FavoriteRequest,

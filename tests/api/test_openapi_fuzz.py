@@ -31,6 +31,7 @@ def test_schemathesis_finds_nothing(fuzz_api, output_dir):
 
     _, signed_in = new_user(fuzz_api.url)
     _, logging_out = new_user(fuzz_api.url)
+    _, account = new_user(fuzz_api.url)
     st = Path(sys.executable).with_name("st")
     assert st.exists() or shutil.which("st"), "schemathesis is installed with the test extra"
     report_dir = output_dir / "schemathesis"
@@ -53,7 +54,7 @@ def test_schemathesis_finds_nothing(fuzz_api, output_dir):
             str(report_dir),
             "--no-color",
         ],
-        env={**os.environ, "ST_LOGOUT_TOKEN": logging_out["accessToken"]},
+        env={**os.environ, "ST_LOGOUT_TOKEN": logging_out["accessToken"], "ST_ACCOUNT_TOKEN": account["accessToken"]},
         cwd=harness.REPO_ROOT,
         capture_output=True,
         text=True,
