@@ -121,6 +121,7 @@ _RANK_FIELDS = (
     "companyId",
     "symbol",
     "name",
+    "nameEn",
     "market",
     "industryId",
     "industryName",

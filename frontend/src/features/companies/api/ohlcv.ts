@@ -2,15 +2,22 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { isIntraday, mergeOpenBar, normalizeBars, type Bar, type Interval, type OhlcvRow } from '@/lib/chart/bars';
+import { normalizeGaps, type FeedGap } from '@/lib/chart/gaps';
 import type { OhlcvPoint } from '@/types/api';
 
-export type OhlcvResult = { bars: Bar[]; interval: Interval; asOf: string | null; source: string | null };
+export type OhlcvResult = { bars: Bar[]; interval: Interval; asOf: string | null; source: string | null; gaps: FeedGap[] };
 
 export async function fetchOhlcv(companyId: string, interval: Interval, signal?: AbortSignal): Promise<OhlcvResult> {
   const res = await apiRequest<OhlcvPoint[]>(`/companies/${encodeURIComponent(companyId)}/ohlcv`, { query: { interval }, signal });
   const rows = Array.isArray(res.data) ? (res.data as OhlcvRow[]) : [];
   const bars = mergeOpenBar(normalizeBars(rows, interval), (res.openBar as OhlcvRow | null | undefined) ?? null, interval);
-  return { bars, interval, asOf: (res.asOf as string | null) ?? null, source: (res.source as string | null) ?? null };
+  return {
+    bars,
+    interval,
+    asOf: (res.asOf as string | null) ?? null,
+    source: (res.source as string | null) ?? null,
+    gaps: normalizeGaps(res.gaps),
+  };
 }
 
 export function useOhlcv(companyId: string, interval: Interval) {
