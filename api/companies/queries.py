@@ -94,9 +94,10 @@ async def bars(
 
 
 async def feed_gaps(db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None) -> list[asyncpg.Record]:
-    """Gaps in the real-time feed (ingest_gaps) that overlap the range, with this symbol's repaired minutes."""
+    """Gaps in the real-time feed and backfills (ingest_gaps) overlapping the range, with this symbol's
+    minutes written from REST."""
     return await db.fetch(
-        """SELECT started_at, ended_at, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
+        """SELECT started_at, ended_at, cause, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
            FROM ingest_gaps
            WHERE $1 = ANY (symbols) AND ended_at >= $2 AND ($3::timestamptz IS NULL OR started_at <= $3)
            ORDER BY started_at LIMIT 100""",
