@@ -104,7 +104,7 @@ class Pipeline:
         conn = await asyncpg.connect(database_url, timeout=5)
         try:
             rows = await conn.fetch(
-                "SELECT symbol, max(acc_volume) AS acc FROM stock_ticks WHERE time >= $1 AND source = $2 "
+                f"SELECT symbol, max(acc_volume) AS acc FROM {self.writer.tick_table} WHERE time >= $1 AND source = $2 "
                 "GROUP BY symbol",
                 kst_midnight(today),
                 self.source,
