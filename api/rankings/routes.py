@@ -1,7 +1,8 @@
 """/api/rankings: companies by market cap (all, per market, per industry), industries by market cap.
 
-Everything is computed from `quotes.all_quotes` (one SQL pass over the newest two bars of every
-company, cached 5 min in Redis and parsed once per worker); responses are cached for 5 min.
+Everything is computed from `quotes.all_quotes`: one market day (one source, one `asOf`) for the
+whole market; companies without a price that day are left out and counted in `excluded`. Cached
+5 min in Redis and parsed once per worker; responses are cached for 5 min.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sanic.response import HTTPResponse
 from api import quotes
 from api.http import cache
 from api.http.errors import ApiError
-from api.http.operations import AS_OF, PAGE, Envelope, Paging, operation
+from api.http.operations import MARKET_AS_OF, PAGE, Envelope, Paging, operation
 from api.rankings.shapes import CompanyRankingQuery, IndustryRank, RankedCompany
 from core.contract import keys
 
@@ -28,17 +29,18 @@ bp = Blueprint("rankings", url_prefix="/api/rankings")
     tag="rankings",
     summary="기업 시가총액 순위",
     query=CompanyRankingQuery,
-    response=Envelope(list[RankedCompany], {**PAGE, **AS_OF, "market": str | None}),
+    response=Envelope(list[RankedCompany], {**PAGE, **MARKET_AS_OF, "market": str | None}),
     errors=("INVALID_REQUEST",),
 )
 async def companies(request: Request, query: CompanyRankingQuery) -> HTTPResponse:
     market, page, size = query.market, query.page, query.size
 
     async def produce() -> dict[str, Any]:
-        items = await quotes.all_quotes(request.app)
+        everything = await quotes.all_quotes(request.app)
+        items, left_out = everything.priced, everything.unpriced
         if market:
             items = [q for q in items if q["market"] == market]
-        as_of, source = quotes.as_of_of(items)
+            left_out = [q for q in left_out if q["market"] == market]
         return {
             "status": 200,
             "message": "기업 시가총액 순위 조회를 완료했습니다.",
@@ -46,8 +48,7 @@ async def companies(request: Request, query: CompanyRankingQuery) -> HTTPRespons
             "size": size,
             "total": len(items),
             "market": market,
-            "asOf": as_of,
-            "source": source,
+            **everything.meta(len(left_out)),
             "data": quotes.ranked_page(items, page, size),
         }
 
@@ -62,19 +63,17 @@ async def companies(request: Request, query: CompanyRankingQuery) -> HTTPRespons
     "/industries",
     tag="rankings",
     summary="산업 순위 (시가총액 합계, 등락률)",
-    response=Envelope(list[IndustryRank], {"total": int, **AS_OF}),
+    response=Envelope(list[IndustryRank], {"total": int, **MARKET_AS_OF}),
 )
 async def industries(request: Request) -> HTTPResponse:
     async def produce() -> dict[str, Any]:
-        table = await quotes.industry_table(request.app)
-        as_of, source = quotes.as_of_of(await quotes.all_quotes(request.app))
+        market, table = await quotes.industry_table(request.app)
         data = [{k: t[k] for k in IndustryRank.__annotations__} for t in table]
         return {
             "status": 200,
             "message": "산업 순위 조회를 완료했습니다.",
             "total": len(data),
-            "asOf": as_of,
-            "source": source,
+            **market.meta(),
             "data": data,
         }
 
@@ -89,7 +88,7 @@ async def industries(request: Request) -> HTTPResponse:
     summary="산업 내 기업 순위",
     query=Paging,
     errors=("INVALID_REQUEST", "NOT_FOUND"),
-    response=Envelope(list[RankedCompany], {**PAGE, **AS_OF, "industryId": int, "industryName": str}),
+    response=Envelope(list[RankedCompany], {**PAGE, **MARKET_AS_OF, "industryId": int, "industryName": str}),
 )
 async def industry_companies(request: Request, industry_id: int, query: Paging) -> HTTPResponse:
     page, size = query.page, query.size
@@ -98,8 +97,9 @@ async def industry_companies(request: Request, industry_id: int, query: Paging) 
         name = await request.app.ctx.db.fetchval("SELECT name FROM industries WHERE id = $1", industry_id)
         if name is None:
             raise ApiError("NOT_FOUND", "산업을 찾을 수 없습니다.")
-        items = [q for q in await quotes.all_quotes(request.app) if q["industryId"] == industry_id]
-        as_of, source = quotes.as_of_of(items)
+        market = await quotes.all_quotes(request.app)
+        items = [q for q in market.priced if q["industryId"] == industry_id]
+        left_out = sum(1 for q in market.unpriced if q["industryId"] == industry_id)
         return {
             "status": 200,
             "message": "산업 내 기업 순위 조회를 완료했습니다.",
@@ -108,8 +108,7 @@ async def industry_companies(request: Request, industry_id: int, query: Paging) 
             "total": len(items),
             "industryId": industry_id,
             "industryName": name,
-            "asOf": as_of,
-            "source": source,
+            **market.meta(left_out),
             "data": quotes.ranked_page(items, page, size),
         }
 

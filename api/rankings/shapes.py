@@ -25,5 +25,6 @@ class IndustryRank(TypedDict):
     ksicCode: str
     name: str
     companyCount: int
+    excludedCount: int
     marketCap: int
     changePercent: float | None
