@@ -68,7 +68,8 @@ class EmbeddedPostgres:
 
         return timescale.installed() if self.timescale is None else self.timescale
 
-    def _server_options(self, port: int) -> str:
+    def server_options(self, port: int) -> str:
+        """The `postgres` command-line options of this cluster (tests restart it on the same port)."""
         options = f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
         if self.preloads_timescale:
             # One TimescaleDB scheduler per database plus its policy jobs need worker slots (the test
@@ -143,7 +144,7 @@ class EmbeddedPostgres:
                     **self._run_as(),
                 )
             port = free_port()
-            options = self._server_options(port)
+            options = self.server_options(port)
             subprocess.run(
                 [
                     _pg_bin("pg_ctl"),
