@@ -99,7 +99,7 @@ test.describe('사용자 흐름', () => {
     await shot('06-company-live');
   });
 
-  (['1m', '15m', '1h', '1d'] as const).forEach((interval, i) => {
+  (['1m', '15m', '1h', '1d', '1w', '1mo'] as const).forEach((interval, i) => {
     test(`차트 주기 전환 ${interval}`, async () => {
       const { page } = shared;
       await page.locator('[data-testid="price-chart"]').scrollIntoViewIfNeeded();
@@ -161,6 +161,9 @@ test.describe('사용자 흐름', () => {
     const { page } = shared;
     await go('/rankings');
     await expect(page.locator('[data-testid="company-ranking"] tbody tr').first()).toBeVisible();
+    // one market day: the snapshot's, with the companies that have no price that day counted out loud
+    await expect(page.locator('[data-testid="market-as-of"]').first()).toContainText('KRX 스냅샷');
+    await expect(page.locator('[data-testid="market-excluded"]').first()).toContainText('개 기업 제외');
     await page.getByRole('button', { name: '코스닥' }).click();
     await expect(page).toHaveURL(/market=KOSDAQ/);
     await expect(page.locator('[data-testid="company-ranking"] tbody tr').first()).toBeVisible();

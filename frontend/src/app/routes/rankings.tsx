@@ -2,7 +2,7 @@
 import { useSearchParams } from 'react-router';
 import { Card } from '@/components/ui/card';
 import { Pagination } from '@/components/ui/pagination';
-import { AsOfText } from '@/components/ui/source-note';
+import { MarketAsOf } from '@/components/ui/source-note';
 import { Tabs, TabPanel } from '@/components/ui/tabs';
 import { useCompanyRanking, useIndustryRanking, type MarketFilter } from '@/features/rankings/api/rankings';
 import { CompanyRankingTable, IndustryRankingTable } from '@/features/rankings/components/ranking-tables';
@@ -32,7 +32,7 @@ function CompanyRanking({
       title="시가총액 순위"
       action={
         <div className="flex items-center gap-2">
-          <AsOfText asOf={q.data?.asOf ?? null} />
+          <MarketAsOf asOf={q.data?.asOf} source={q.data?.source} excluded={q.data?.excluded as number | undefined} />
           <div role="group" aria-label="시장" className="inline-flex rounded-lg border border-slate-300 bg-slate-50 p-0.5">
             {MARKETS.map((m) => (
               <button
@@ -89,7 +89,16 @@ export default function RankingsRoute() {
             }
           />
         ) : (
-          <Card title="산업 순위 (시가총액 합계)">
+          <Card
+            title="산업 순위 (시가총액 합계)"
+            action={
+              <MarketAsOf
+                asOf={industries.data?.asOf}
+                source={industries.data?.source}
+                excluded={industries.data?.excluded as number | undefined}
+              />
+            }
+          >
             <IndustryRankingTable query={industries} />
           </Card>
         )}

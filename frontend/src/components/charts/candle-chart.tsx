@@ -22,6 +22,7 @@ import {
   type Bar,
   type Interval,
   type TickLike,
+  isCalendarInterval,
 } from '@/lib/chart/bars';
 import { CHART_COLORS, formatPercent, formatPrice, formatVolume, toneTextClass } from '@/lib/format';
 import { baseChartOptions, formatChartTime } from '@/components/charts/chart-theme';
@@ -70,7 +71,7 @@ export default function CandleChart({
   }, [onLiveBar]);
   const [legend, setLegend] = useState<Legend | null>(null);
   const hoveringRef = useRef(false);
-  const intraday = interval !== '1d';
+  const intraday = !isCalendarInterval(interval);
 
   const legendAt = (index: number): Legend | null => {
     const list = barsRef.current;

@@ -34,3 +34,29 @@ export function AsOfText({ asOf, className = '' }: { asOf?: string | null; class
   if (!asOf) return null;
   return <span className={`text-xs text-slate-500 ${className}`}>{describeSource(null, asOf).label}</span>;
 }
+
+/**
+ * The one market day a list of companies is priced on (api: `asOf`, `source`, `excluded`): where
+ * the prices come from, of which day, and how many companies are left out for having no price
+ * that day — so a ranking never silently mixes days or sources.
+ */
+export function MarketAsOf({
+  asOf,
+  source,
+  excluded,
+  className = '',
+}: {
+  asOf?: string | null;
+  source?: string | null;
+  excluded?: number | null;
+  className?: string;
+}) {
+  if (!asOf) return null;
+  const info = describeSource(source, asOf);
+  return (
+    <span className={`text-xs text-slate-500 ${className}`} data-testid="market-as-of">
+      {info.label}
+      {excluded ? <span data-testid="market-excluded"> · 이날 가격이 없는 {excluded.toLocaleString('ko-KR')}개 기업 제외</span> : null}
+    </span>
+  );
+}

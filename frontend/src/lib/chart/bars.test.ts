@@ -44,6 +44,33 @@ describe('time shifting', () => {
     const afterMidnightKst = Date.UTC(2026, 0, 12, 15, 30) / 1000;
     expect(new Date(bucketStart(afterMidnightKst, '1d') * 1000).toISOString()).toBe('2026-01-13T00:00:00.000Z');
   });
+
+  it('starts weeks on Monday and months on the 1st, in KST (주봉/월봉)', () => {
+    const wednesday = Date.UTC(2026, 0, 14, 3, 0) / 1000; // 2026-01-14 12:00 KST, a Wednesday
+    expect(new Date(bucketStart(wednesday, '1w') * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    expect(new Date(bucketStart(wednesday, '1mo') * 1000).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    // Sunday 23:30 KST still belongs to the week that began the Monday before
+    const sundayNight = Date.UTC(2026, 0, 18, 14, 30) / 1000;
+    expect(new Date(bucketStart(sundayNight, '1w') * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    // 00:30 KST on March 1st is March, although it is still February 28th in UTC
+    const marchFirstKst = Date.UTC(2026, 1, 28, 15, 30) / 1000;
+    expect(new Date(bucketStart(marchFirstKst, '1mo') * 1000).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+  });
+});
+
+describe('weekly and monthly rows', () => {
+  it('align to their KST period start, like daily rows', () => {
+    const mondayKst = Date.UTC(2026, 0, 11, 15, 0) / 1000; // 2026-01-12 00:00 KST, the api's week stamp
+    const bars = normalizeBars([{ time: mondayKst, open: 1, high: 2, low: 1, close: 2, volume: 5 }], '1w');
+    expect(new Date(bars[0].time * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
+  });
+
+  it("fold a live trade into the week without taking the day's open or accumulated volume", () => {
+    const week: Bar = { time: bucketStart(OPEN_0900, '1w'), open: 100, high: 110, low: 90, close: 105, volume: 10_000 };
+    const tick = { price: 112, volume: 7, accVolume: 500, open: 108, high: 112, low: 107, timestamp: OPEN_0900 + 60 };
+    const m = applyTick(week, tick, '1w');
+    expect(m).toEqual({ isNew: false, bar: { ...week, high: 112, close: 112, volume: 10_007 } });
+  });
 });
 
 describe('normalizeBars', () => {

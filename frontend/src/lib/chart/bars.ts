@@ -3,15 +3,28 @@
 // bars are ascending and unique, and a tick older than the last bar is never applied.
 import { KST_OFFSET_SECONDS } from '@/lib/market-time';
 
-export type Interval = '1m' | '15m' | '1h' | '1d';
-export const INTERVALS: readonly Interval[] = ['1m', '15m', '1h', '1d'];
-export const INTERVAL_LABELS: Record<Interval, string> = { '1m': '1분', '15m': '15분', '1h': '1시간', '1d': '일' };
+export type Interval = '1m' | '15m' | '1h' | '1d' | '1w' | '1mo';
+export const INTERVALS: readonly Interval[] = ['1m', '15m', '1h', '1d', '1w', '1mo'];
+export const INTERVAL_LABELS: Record<Interval, string> = {
+  '1m': '1분',
+  '15m': '15분',
+  '1h': '1시간',
+  '1d': '일봉',
+  '1w': '주봉',
+  '1mo': '월봉',
+};
+
+/** Daily, weekly and monthly bars start on a KST calendar day; the others are intraday. */
+export function isCalendarInterval(interval: Interval): boolean {
+  return interval === '1d' || interval === '1w' || interval === '1mo';
+}
 
 export function isInterval(v: unknown): v is Interval {
   return typeof v === 'string' && (INTERVALS as readonly string[]).includes(v);
 }
 
-export function intervalSeconds(interval: Interval): number {
+/** Length of a fixed-size interval; weeks are 7 days, months have none (null). */
+export function intervalSeconds(interval: Interval): number | null {
   switch (interval) {
     case '1m':
       return 60;
@@ -21,6 +34,10 @@ export function intervalSeconds(interval: Interval): number {
       return 3600;
     case '1d':
       return 86400;
+    case '1w':
+      return 7 * 86400;
+    case '1mo':
+      return null;
   }
 }
 
@@ -67,11 +84,22 @@ export function fromChartTime(chartTime: number): number {
   return chartTime - KST_OFFSET_SECONDS;
 }
 
+const MONDAY_OFFSET_DAYS = 3; // 1970-01-01 was a Thursday: day + 3 counts from a Monday
+
 /** Start of the bar containing an instant, in chart time. KST is UTC+9 with no DST, so
- *  flooring the shifted time aligns minutes, quarters, hours and KST days alike. */
+ *  flooring the shifted time aligns minutes, quarters, hours and KST days alike; weeks start on
+ *  Monday and months on the 1st (KST), like the api's 주봉/월봉. */
 export function bucketStart(epochSeconds: number, interval: Interval): number {
   const shifted = toChartTime(epochSeconds);
-  const step = intervalSeconds(interval);
+  if (interval === '1w') {
+    const day = Math.floor(shifted / 86400);
+    return (day - ((day + MONDAY_OFFSET_DAYS) % 7)) * 86400;
+  }
+  if (interval === '1mo') {
+    const d = new Date(shifted * 1000);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
+  }
+  const step = intervalSeconds(interval) as number;
   return Math.floor(shifted / step) * step;
 }
 
@@ -88,8 +116,8 @@ function rowToBar(row: OhlcvRow, interval: Interval): Bar | null {
   const close = num(row.close);
   if (![epoch, open, high, low, close].every(Number.isFinite)) return null;
   const volume = num(row.volume);
-  // Daily rows are aligned to the KST day; intraday rows keep their bar start.
-  const time = interval === '1d' ? bucketStart(epoch, '1d') : toChartTime(epoch);
+  // Daily, weekly and monthly rows are aligned to their KST period; intraday rows keep their bar start.
+  const time = isCalendarInterval(interval) ? bucketStart(epoch, interval) : toChartTime(epoch);
   return {
     time,
     open,
@@ -138,7 +166,7 @@ export type TickMerge = { bar: Bar; isNew: boolean };
 /**
  * Folds a trade into the last bar. Returns null for a trade older than the last bar (the chart
  * must never be handed an older bar). For daily bars the tick's day open/high/low and
- * accumulated volume are authoritative when present.
+ * accumulated volume are authoritative when present (not for weeks and months: they span days).
  */
 export function applyTick(last: Bar | undefined, tick: TickLike, interval: Interval): TickMerge | null {
   const epoch = toEpochSeconds(tick.timestamp);

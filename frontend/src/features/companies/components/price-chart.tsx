@@ -1,15 +1,22 @@
 // The company's price chart: interval switcher, history from the api, live forming candle from
 // the stream (signed-in users), and honest loading / empty / error states at a fixed height.
+// One series per chart: real history is never extended by simulated ticks, nor the reverse.
 import { useCallback, useRef } from 'react';
 import { CandleChart } from '@/components/charts/lazy';
 import { SourceNote } from '@/components/ui/source-note';
 import { EmptyState, ErrorState, Spinner } from '@/components/ui/states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useOhlcv } from '@/features/companies/api/ohlcv';
-import { INTERVALS, INTERVAL_LABELS, type Interval, type TickLike } from '@/lib/chart/bars';
+import { INTERVALS, INTERVAL_LABELS, isCalendarInterval, type Interval, type TickLike } from '@/lib/chart/bars';
+import { isSimulatedSource } from '@/lib/data-source';
 import { subscribeSymbolEvents } from '@/lib/stream/live';
 
 const HEIGHT = 420;
+
+/** A live tick may extend the chart only when it is of the chart's kind (simulated or real). */
+function sameKind(tickSource: string | null | undefined, simulatedSeries: boolean | null): boolean {
+  return simulatedSeries === null || isSimulatedSource(tickSource) === simulatedSeries;
+}
 
 export function PriceChart({
   companyId,
@@ -28,12 +35,13 @@ export function PriceChart({
   const wrapRef = useRef<HTMLDivElement>(null);
   const liveCount = useRef(0);
 
+  const simulatedSeries = q.data?.simulated ?? null;
   const subscribeLive = useCallback(
     (onTick: (t: TickLike) => void) =>
       subscribeSymbolEvents(symbol, (e) => {
-        if (e.kind === 'tick') onTick(e.tick);
+        if (e.kind === 'tick' && sameKind(e.tick.source, simulatedSeries)) onTick(e.tick);
       }),
-    [symbol],
+    [symbol, simulatedSeries],
   );
 
   const onLiveBar = useCallback(() => {
@@ -74,6 +82,7 @@ export function PriceChart({
         data-state={state}
         data-interval={data?.interval ?? ''}
         data-bars={data?.bars.length ?? 0}
+        data-simulated={data?.simulated === null || data?.simulated === undefined ? '' : String(data.simulated)}
       >
         {q.isError && !data ? (
           <div className="flex items-center justify-center" style={{ height: HEIGHT }}>
@@ -84,7 +93,7 @@ export function PriceChart({
         ) : data.bars.length === 0 && !switching ? (
           <EmptyState className="h-[420px]">
             {INTERVAL_LABELS[interval]} 시세 데이터가 없습니다.
-            {interval !== '1d' ? ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.' : ''}
+            {isCalendarInterval(interval) ? '' : ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.'}
           </EmptyState>
         ) : (
           <>
