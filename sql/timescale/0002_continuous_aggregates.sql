@@ -2,11 +2,9 @@
 -- Why these numbers: sql/README.md ("TimescaleDB"). Applied only where CREATE EXTENSION timescaledb
 -- succeeded; plain PostgreSQL keeps the tables and views of 0004 and 0009.
 
--- Chunks (new chunks only; existing ones keep their size). A chunk of ticks or 1-minute bars is one
--- UTC day, i.e. one whole KRX session (09:00–15:30 KST is 00:00–06:30 UTC): the live day is one
--- chunk, compression and retention drop or rewrite whole sessions.
+-- Chunks: ticks one UTC day, i.e. one whole KRX session (09:00–15:30 KST is 00:00–06:30 UTC); 1m
+-- bars keep 0001's 7 days (a symbol's day is only ~381 bars: a week per chunk compresses ~1.6× better).
 SELECT set_chunk_time_interval('stock_ticks', interval '1 day');
-SELECT set_chunk_time_interval('stock_prices_1m', interval '1 day');
 
 -- 15-minute and 1-hour bars: continuous aggregates over the 1-minute bars (they were tables that
 -- ingest filled from tickcore's closed bars; tickcore still builds them for the live view).
@@ -120,7 +118,7 @@ BEGIN
     END IF;
 END $$;
 SELECT remove_compression_policy('stock_prices_1m');
-SELECT add_compression_policy('stock_prices_1m', compress_after => interval '2 days');
+SELECT add_compression_policy('stock_prices_1m', compress_after => interval '1 day');
 
 -- Retention (ticks 7 days and 1m 30 days stay as 0001 set them): the 15m/1h history is the aggregates'.
 SELECT add_retention_policy('stock_prices_15m', interval '90 days');

@@ -1,7 +1,7 @@
 -- TimescaleDB for the simulated schema (0008): the same shapes as the real history, so the live
 -- chart of the demo reads the same way; kept shorter (ticks 7 days, bars 30 days).
 SELECT create_hypertable('sim.stock_ticks', 'time', chunk_time_interval => interval '1 day', migrate_data => true);
-SELECT create_hypertable('sim.stock_prices_1m', 'bucket', chunk_time_interval => interval '1 day', migrate_data => true);
+SELECT create_hypertable('sim.stock_prices_1m', 'bucket', chunk_time_interval => interval '7 days', migrate_data => true);
 SELECT create_hypertable('sim.stock_prices_1d', 'bucket', chunk_time_interval => interval '7 days', migrate_data => true);
 
 DROP TABLE sim.stock_prices_15m;
@@ -39,7 +39,7 @@ ALTER TABLE sim.stock_ticks SET (timescaledb.compress, timescaledb.compress_segm
 ALTER TABLE sim.stock_prices_1m SET (timescaledb.compress, timescaledb.compress_segmentby = 'symbol',
                                      timescaledb.compress_orderby = 'bucket');
 SELECT add_compression_policy('sim.stock_ticks', compress_after => interval '1 day');
-SELECT add_compression_policy('sim.stock_prices_1m', compress_after => interval '2 days');
+SELECT add_compression_policy('sim.stock_prices_1m', compress_after => interval '1 day');
 
 SELECT add_retention_policy('sim.stock_ticks', interval '7 days');
 SELECT add_retention_policy('sim.stock_prices_1m', interval '30 days');

@@ -49,3 +49,20 @@ def refresh(url: str, relation: str, timeout: float = 60.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def pause_refresh_policies(url: str) -> None:
+    """The replayed day lies in the past, inside the refresh policies' window: a policy run while it
+    is being written would materialize half-written buckets, and such buckets stay as they are until
+    the next refresh (TimescaleDB aggregates at query time only above what is materialized). Live
+    data never meets this — the window ends 15 minutes / 1 hour before now — so pause them here."""
+    jobs = sql(
+        url,
+        """SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate'""",
+    )
+    for job in jobs:
+        sql(url, "SELECT alter_job($1, scheduled => false)", job["job_id"])
+    deadline = time.monotonic() + 30
+    while sql(url, "SELECT 1 FROM timescaledb_information.job_stats WHERE job_status = 'Running'"):
+        assert time.monotonic() < deadline, "policy jobs still running after 30 s"
+        time.sleep(0.1)

@@ -10,7 +10,7 @@ import pytest
 
 from core.time import kst_midnight
 from tests.api.conftest import start_api
-from tests.storage.helpers import SYMBOLS, replay_date, sql
+from tests.storage.helpers import SYMBOLS, pause_refresh_policies, replay_date, sql
 from tests.support import harness
 from tests.support.replayed_day import store_replayed_day
 
@@ -48,6 +48,7 @@ def _chunks(url: str) -> list[tuple]:
 def test_query_results_are_identical_before_and_after_compressing(snapshot_database_url, redis_url, tmp_path):
     url = snapshot_database_url
     day = replay_date()
+    pause_refresh_policies(url)  # the answers must not change underneath us for another reason
     store_replayed_day(url, SYMBOLS, day, tmp_path / "spool", source="kis")
     session = kst_midnight(day) + dt.timedelta(hours=9)
     api = start_api(url, redis_url, tmp_path / "api.log", API_CACHE_ENABLED="false")

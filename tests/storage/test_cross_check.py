@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from core import series
-from tests.storage.helpers import SYMBOLS, bar_rows, refresh, replay_date, sql
+from tests.storage.helpers import SYMBOLS, bar_rows, pause_refresh_policies, refresh, replay_date, sql
 from tests.support.replayed_day import store_replayed_day
 
 pytestmark = [pytest.mark.storage, pytest.mark.timescale]
@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.storage, pytest.mark.timescale]
 @pytest.mark.parametrize("source", ["kissim", "kis"])
 def test_tickcore_bars_equal_the_continuous_aggregates(database_url, tmp_path, source):
     simulated = series.is_simulated(source)
+    pause_refresh_policies(database_url)
     day = store_replayed_day(database_url, SYMBOLS, replay_date(), tmp_path / "spool", source=source)
     assert day.ticks > 50_000
 
