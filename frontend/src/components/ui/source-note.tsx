@@ -1,5 +1,9 @@
 // "As of" line shown next to every piece of market data: where it comes from and how old it is.
 import { describeSource } from '@/lib/data-source';
+import { formatKstDate } from '@/lib/format';
+
+/** Who a market day's daily closes come from (api/quotes.py DAILY_PRICE_SETS). */
+const DAILY_SOURCE_NAMES: Record<string, string> = { krx: 'KRX 스냅샷', kis: '한국투자증권', yfinance: 'yfinance(지연)' };
 import { Badge } from '@/components/ui/badge';
 
 export function SourceNote({
@@ -52,10 +56,9 @@ export function MarketAsOf({
   className?: string;
 }) {
   if (!asOf) return null;
-  const info = describeSource(source, asOf);
   return (
     <span className={`text-xs text-slate-500 ${className}`} data-testid="market-as-of">
-      {info.label}
+      {DAILY_SOURCE_NAMES[source ?? ''] ?? source ?? '출처 미상'} {formatKstDate(asOf)} 종가 기준
       {excluded ? <span data-testid="market-excluded"> · 이날 가격이 없는 {excluded.toLocaleString('ko-KR')}개 기업 제외</span> : null}
     </span>
   );
