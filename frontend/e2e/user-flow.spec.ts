@@ -89,6 +89,8 @@ test.describe('사용자 흐름', () => {
       null,
       { timeout: TICK_TIMEOUT },
     );
+    // the demo's live ticks are kissim's: on their own labelled line, never standing in for the real price
+    await expect(page.locator('[data-testid="simulated-price"]')).toContainText('시뮬레이션');
     const status = await page.locator('[data-testid="stream-status"]').first().getAttribute('data-status');
     expect(['connected', 'stale'], `stream status is ${status}`).toContain(status);
     // The latency appears with the first tick that carries an exchange time; not every source has one.
@@ -110,6 +112,10 @@ test.describe('사용자 흐름', () => {
       }, interval);
       const state = await page.locator('[data-testid="price-chart"]').getAttribute('data-state');
       expect(state, `chart state for ${interval}`).not.toBe('error');
+      // daily and longer charts are the real KRX history, never simulated bars
+      if (['1d', '1w', '1mo'].includes(interval)) {
+        await expect(page.locator('[data-testid="price-chart"]')).toHaveAttribute('data-simulated', 'false');
+      }
       await shot(`${String(7 + i).padStart(2, '0')}-chart-${interval}`);
     });
   });

@@ -5,6 +5,7 @@ import { SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { AsOfText, MarketAsOf } from '@/components/ui/source-note';
 import { useFavorites, useRemoveFavorite } from '@/features/favorites/api/favorites';
+import { isSimulatedSource } from '@/lib/data-source';
 import { formatPrice } from '@/lib/format';
 import { useLiveQuotes } from '@/lib/stream/live';
 
@@ -25,7 +26,9 @@ export function FavoritesList({ compact = false }: { compact?: boolean }) {
       ) : null}
       <ul className="divide-y divide-slate-100" data-testid="favorites-list">
         {list.map((f) => {
-          const q = quotes.get(f.symbol);
+          const live = quotes.get(f.symbol);
+          // a list shows real figures of one day: a simulated tick does not replace them
+          const q = live && !isSimulatedSource(live.tick.source) ? live : undefined;
           const price = q?.tick.price ?? f.price;
           const change = q?.tick.change ?? f.change;
           const pct = q?.tick.changePercent ?? f.changePercent;
