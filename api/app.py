@@ -40,6 +40,7 @@ DEFAULT_MODULES: tuple[str, ...] = (
     "api.comparisons.routes",
     "api.industries.routes",
     "api.indices.routes",
+    "api.market.routes",
     "api.rankings.routes",
     "api.news.routes",
     "api.platform.docs",

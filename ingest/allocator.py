@@ -2,8 +2,11 @@
 
 Priority: symbols open in someone's browser (most recently watched first), then favorites (most
 favorited first), then SUBSCRIBE_SYMBOLS (in order). Each key has `budget` registrations
-(KIS_MAX_REGISTRATIONS). A symbol keeps its key while it still deserves a slot, so a change in
-demand moves as few registrations as possible. Symbols that get no slot are polled via REST.
+(KIS_MAX_REGISTRATIONS), counted per (TR, symbol): trades and order books share it. Trades come
+first; order books (H0STASP0) only for symbols whose book a browser shows, in the slots trades
+leave, preferably on the key that streams the symbol's trades. A registration keeps its key while
+it still deserves a slot, so a change in demand moves as few as possible. Symbols whose trades
+get no slot are polled via REST; an order book without a slot is not shown (the api says so).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import asyncpg
 from core.contract import keys
 from core.settings import Settings
 from ingest.metrics import Metrics
-from ingest.session import KeySession
+from ingest.session import BOOK_TR, KeySession
 
 log = logging.getLogger("ingest")
 
@@ -43,6 +46,42 @@ def ordered_wanted(demand: list[str], favorites: list[str], configured: list[str
                 seen.add(symbol)
                 out.append(symbol)
     return out
+
+
+def allocate_books(
+    key_ids: list[str],
+    budget: int,
+    streams: dict[str, list[str]],
+    wanted: list[str],
+    current: dict[str, list[str]],
+    refused: dict[str, set[str]] | None = None,
+) -> dict[str, list[str]]:
+    """Order-book symbols per key, in the registrations `streams` (the trades) leave free."""
+    refused = refused or {}
+    free = {k: budget - len(streams.get(k, [])) for k in key_ids}
+    books: dict[str, list[str]] = {k: [] for k in key_ids}
+    placed: set[str] = set()
+
+    def place(symbol: str, key: str) -> bool:
+        if free[key] > 0 and symbol not in refused.get(key, set()):
+            books[key].append(symbol)
+            free[key] -= 1
+            placed.add(symbol)
+            return True
+        return False
+
+    for key in key_ids:  # keep books where they are
+        for symbol in current.get(key, []):
+            if symbol in wanted and symbol not in placed:
+                place(symbol, key)
+    for symbol in wanted:
+        if symbol in placed:
+            continue
+        trade_keys = [k for k in key_ids if symbol in streams.get(k, [])]
+        for key in trade_keys + [k for k in key_ids if k not in trade_keys]:
+            if place(symbol, key):
+                break
+    return books
 
 
 def allocate(
@@ -101,6 +140,8 @@ class Allocator:
         self._favorites: list[str] = []
         self._favorites_at = 0.0
         self._last_demand: list[str] = []
+        self._last_book_demand: list[str] = []
+        self.books: dict[str, list[str]] = {}  # key id → symbols whose order books it streams
         self._wake = asyncio.Event()
 
     def request(self) -> None:
@@ -143,14 +184,19 @@ class Allocator:
             log.debug("favorites unavailable: %s", exc)
         return self._favorites
 
-    async def _demand(self) -> list[str]:
+    async def _demand(self) -> tuple[list[str], list[str]]:
+        """(symbols watched in browsers, symbols whose order book is shown), most recent first."""
         try:
             cutoff = time.time() - self.settings.ingest.demand_ttl_seconds
-            raw = await self.redis.zrevrangebyscore(keys.INGEST_DEMAND, "+inf", cutoff)
-            self._last_demand = [s.decode() for s in raw if len(s) == 6]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.zrevrangebyscore(keys.INGEST_DEMAND, "+inf", cutoff)
+                pipe.zrevrangebyscore(keys.INGEST_BOOK_DEMAND, "+inf", cutoff)
+                trades, books = await pipe.execute()
+            self._last_demand = [s.decode() for s in trades if len(s) == 6]
+            self._last_book_demand = [s.decode() for s in books if len(s) == 6]
         except Exception:  # noqa: BLE001 - unknown: keep the last known demand
             pass
-        return self._last_demand
+        return self._last_demand, self._last_book_demand
 
     async def allocate_once(self) -> None:
         if not self.configured and not self.settings.ingest.subscribe_symbols:
@@ -158,17 +204,27 @@ class Allocator:
                 self.configured = await self._default_symbols()
             except Exception as exc:  # noqa: BLE001 - without a database: only demand and favorites
                 log.debug("default symbols unavailable: %s", exc)
-        wanted = ordered_wanted(await self._demand(), await self._favorites_now(), self.configured)
+        demand, book_demand = await self._demand()
+        wanted = ordered_wanted(demand, await self._favorites_now(), self.configured)
         able = [s for s in self.sessions if s.holds_lock]
+        budget = self.settings.kis.max_registrations
         allocation = allocate(
             [s.id for s in able],
-            self.settings.kis.max_registrations,
+            budget,
             wanted,
             {s.id: s.desired for s in able},
-            {s.id: s.refused for s in able},
+            {s.id: s.refused_symbols() for s in able},
+        )
+        self.books = allocate_books(
+            [s.id for s in able],
+            budget,
+            allocation.streams,
+            book_demand,
+            {s.id: s.desired_books for s in able},
+            {s.id: {sym for tr, sym in s.refused if tr == BOOK_TR} for s in able},
         )
         for session in self.sessions:
-            session.set_desired(allocation.streams.get(session.id, []))
+            session.set_desired(allocation.streams.get(session.id, []), self.books.get(session.id, []))
         self.polled = allocation.polled if able else []
         modes = {s: "stream" for syms in allocation.streams.values() for s in syms}
         modes.update({s: "poll" for s in self.polled})
@@ -176,6 +232,7 @@ class Allocator:
             self.symbol_modes = modes
             await self._write_symbols()
         self.metrics.set("slots_used", sum(len(v) for v in allocation.streams.values()))
+        self.metrics.set("book_slots_used", sum(len(v) for v in self.books.values()))
         self.metrics.set("polled_symbols", len(self.polled))
 
     async def _write_symbols(self) -> None:

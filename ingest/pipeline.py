@@ -1,11 +1,12 @@
 """Frames → tickcore → publisher (Redis) and writer (PostgreSQL).
 
-The KIS session hands every data frame to `on_frame`; the pipeline feeds all frames waiting
-at that moment to `tickcore.Engine.feed` in one call (the engine parses them, drops replays,
-builds the 1m/15m/1h/1d bars and encodes the tick JSON and the COPY rows), publishes the ticks
-and queues the rows. Once a second `flush_loop` closes bars whose bucket ended. At start,
-`mark_stored_trades` hands the engine today's stored accumulated volume per symbol, so trades
-the broker sends again after a restart are dropped instead of entering bars twice.
+The KIS session hands every data frame to `on_frame`; the pipeline feeds all frames waiting at
+that moment to `tickcore.Engine.feed` in one call (the engine parses them, drops replays, builds
+the 1m/15m/1h/1d bars and encodes the tick JSON and the COPY rows), publishes the ticks and the
+order books (core/contract/orderbooks.py) and queues the rows. Once a second `flush_loop` closes
+bars whose bucket ended. At start, `mark_stored_trades` hands the engine today's stored
+accumulated volume per symbol, so trades the broker sends again after a restart are dropped
+instead of entering bars twice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import asyncpg
 
 import tickcore
 from core.contract.bars import encode_open_bar
-from core.time import KST, kst_midnight, kst_today, now_us
+from core.contract.orderbooks import encode_order_book
+from core.time import KST, iso_ms, kst_midnight, kst_today, now_us
 from ingest.metrics import Metrics
 from ingest.publisher import Publisher
 from ingest.writer import PgWriter
@@ -81,10 +83,17 @@ class Pipeline:
             log.warning("%d malformed frame(s) skipped, e.g. %s: %s", len(batch.errors), first["kind"], first["reason"])
         self.writer.add_batch(batch)
         messages = batch.messages
-        if messages:
-            await self.publisher.publish(messages, {symbol for symbol, _ in messages})
+        books = self._order_books(batch, first_received) if counters.get("order_books") else []
+        if messages or books:
+            await self.publisher.publish(messages, {symbol for symbol, _ in messages}, books)
             self.metrics.observe("publish_latency_ms", (now_us() - first_received) / 1000)
         self.metrics.set("buffer_rows", self.writer.pending_rows)
+
+    def _order_books(self, batch: tickcore.Batch, received_us: int) -> list[tuple[str, bytes]]:
+        received, today = iso_ms(received_us), kst_today()
+        books = [(b["symbol"], encode_order_book(b, self.source, received, today)) for b in batch.order_books]
+        self.metrics.inc("order_books_published", len(books))
+        return books
 
     async def flush_loop(self) -> None:
         """Close the bars whose bucket ended (no trade may come to close them)."""

@@ -1,6 +1,6 @@
-"""The hot Redis path of ingest: every tick PUBLISHed at once; the last tick and the open bars
-(`SET tick:last:*`, `SET bar:*`) at most every INGEST_STATE_WRITE_MS, all pipelined over one
-raw connection.
+"""The hot Redis path of ingest: every tick and order book PUBLISHed at once; the last tick, the
+last order book, the open bars and the feed's market code (`SET tick:last:*`, `orderbook:last:*`,
+`bar:*`, `market:feed`) at most every INGEST_STATE_WRITE_MS, all pipelined over one raw connection.
 
 The commands are pre-joined RESP bytes (core/contract/resp.py) and the replies — all
 single-line (`:n`, `+OK`, `-ERR …`) for these commands — are only counted. A broken connection
@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import unquote, urlparse
+
+import orjson
 
 from core.contract import keys
 from core.contract.resp import command, publish_head
@@ -115,35 +117,51 @@ class Publisher:
         self.last_tick_ms = 0
         self._heads: dict[str, bytes] = {}
         self._dirty_last: dict[str, bytes] = {}
+        self._dirty_books: dict[str, bytes] = {}
         self._dirty_bars: set[str] = set()
+        self._latest_tick: bytes | None = None  # of the last batch: its market code goes to `market:feed`
         self._state_written = 0.0
         self._retry_at = 0.0
 
-    def _head(self, symbol: str) -> bytes:
+    def _tick_head(self, symbol: str) -> bytes:
         head = self._heads.get(symbol)
         if head is None:
             head = self._heads[symbol] = publish_head(keys.tick_channel(symbol))
         return head
 
-    async def publish(self, messages: list[tuple[str, bytes]], touched: Iterable[str]) -> None:
-        """PUBLISH every tick now; the last ticks and open bars at most every `state_interval`."""
+    async def publish(
+        self, messages: list[tuple[str, bytes]], touched: Iterable[str], books: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        """PUBLISH every tick and book now; the last ones and open bars at most every `state_interval`."""
         parts: list[bytes] = []
         append = parts.append
         last = self._dirty_last
         for symbol, payload in messages:
-            append(self._head(symbol))
+            append(self._tick_head(symbol))
             append(b"$%d\r\n" % len(payload))
             append(payload)
             append(b"\r\n")
             last[symbol] = payload
-        count = len(messages)
+        if messages:
+            self._latest_tick = messages[-1][1]
+        for symbol, payload in books:
+            append(publish_head(keys.book_channel(symbol)))
+            append(b"$%d\r\n%s\r\n" % (len(payload), payload))
+            self._dirty_books[symbol] = payload
+        count = len(messages) + len(books)
         self._dirty_bars.update(touched)
         now = time.monotonic()
         write_state = now - self._state_written >= self.state_interval
         if write_state:
             for symbol, payload in last.items():
                 append(command("SET", keys.last_tick(symbol), payload))
-            count += len(last)
+            for symbol, payload in self._dirty_books.items():
+                append(command("SET", keys.last_book(symbol), payload))
+            count += len(last) + len(self._dirty_books)
+            feed = self._market_feed()
+            if feed is not None:
+                append(command("SET", keys.MARKET_FEED, feed, "EX", str(keys.MARKET_FEED_TTL_S)))
+                count += 1
             for symbol in self._dirty_bars:
                 for interval, bar in self.open_bars(symbol).items():
                     append(command("SET", keys.open_bar(interval, symbol), bar))
@@ -161,6 +179,7 @@ class Publisher:
             if write_state:
                 self._state_written = now
                 last.clear()
+                self._dirty_books.clear()
                 self._dirty_bars = set()
             if not self.available:
                 log.warning("Redis is back; publishing resumed")
@@ -172,6 +191,17 @@ class Publisher:
             self._retry_at = time.monotonic() + REDIS_RETRY_S
             self.metrics.inc("unpublished_ticks", len(messages))
         self._stamp(messages, touched)
+
+    def _market_feed(self) -> bytes | None:
+        """`{"code","session","at","source"}` from the latest streamed tick (KIS's 장운영 code)."""
+        latest, self._latest_tick = self._latest_tick, None
+        if latest is None:
+            return None
+        tick = orjson.loads(latest)
+        if not tick.get("marketCode"):
+            return None
+        feed = {"code": tick["marketCode"], "session": tick.get("session"), "at": tick["receivedAt"]}
+        return orjson.dumps({**feed, "source": tick["source"]})
 
     def _stamp(self, messages: list[tuple[str, bytes]], touched: Iterable[str]) -> None:
         if not messages:
@@ -185,7 +215,7 @@ class Publisher:
     async def publish_one(self, symbol: str, payload: bytes) -> None:
         """A single tick (a polled quote): PUBLISH and the last tick at once."""
         try:
-            data = self._head(symbol) + b"$%d\r\n%s\r\n" % (len(payload), payload)
+            data = self._tick_head(symbol) + b"$%d\r\n%s\r\n" % (len(payload), payload)
             await self.raw.execute(data + command("SET", keys.last_tick(symbol), payload), 2)
             self.available = True
             self._stamp([(symbol, payload)], ())
@@ -198,7 +228,8 @@ class Publisher:
         interval = max(0.005, self.state_interval)
         while True:
             await asyncio.sleep(interval)
-            if (self._dirty_last or self._dirty_bars) and time.monotonic() - self._state_written >= interval:
+            dirty = self._dirty_last or self._dirty_books or self._dirty_bars
+            if dirty and time.monotonic() - self._state_written >= interval:
                 await self.publish([], ())
 
     async def flush_state(self) -> None:

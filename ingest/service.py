@@ -22,9 +22,9 @@ import aiohttp
 import asyncpg
 import redis.asyncio as aioredis
 
-from core import series
+from core import market, series
 from core.settings import Settings
-from core.time import in_krx_hours
+from core.time import in_krx_hours, kst_today
 from ingest.allocator import Allocator
 from ingest.metrics import Metrics, start_prometheus
 from ingest.pipeline import Pipeline
@@ -93,9 +93,12 @@ class IngestService:
         return [self.rest_clients[s.id] for s in self.sessions if s.holds_lock]
 
     def _watchdog_active(self) -> bool:
-        """Outside KRX hours a real feed is silent; the demo simulator never is."""
+        """Outside KRX hours and on KRX holidays a real feed is silent; the demo simulator never is."""
         s = self.settings
-        return (s.ingest.source == "kissim" and s.kissim.mode == "demo") or in_krx_hours()
+        if s.ingest.source == "kissim" and s.kissim.mode == "demo":
+            return True
+        calendar = market.loaded_calendar()  # until it has loaded, every weekday counts as a trading day
+        return in_krx_hours() and (calendar is None or calendar.is_trading_day(kst_today()))
 
     def _open_sessions(self, http: aiohttp.ClientSession) -> None:
         s = self.settings
@@ -171,6 +174,7 @@ class IngestService:
             log.warning(
                 "could not read today's stored trades (%s); resent trades may enter bars twice", type(exc).__name__
             )
+        calendar_load = asyncio.create_task(asyncio.to_thread(market.warm_up), name="market-calendar")
         tasks = [
             asyncio.create_task(self._guard(name, fn))
             for name, fn in (
@@ -190,7 +194,7 @@ class IngestService:
             await session.stop()
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, calendar_load, return_exceptions=True)
         await self.pipeline.drain()
         await self.publisher.flush_state()
         await self.writer.stop(WRITER_STOP_TIMEOUT_S)

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("ingest.kis")
 
 TRADE_TR = "H0STCNT0"
+BOOK_TR = "H0STASP0"
+Registration = tuple[str, str]  # (tr_id, symbol): what KIS counts against the session's budget
 HEALTHY_AFTER_S = 30.0  # a session that lasted this long resets the back-off
 
 
@@ -76,10 +78,11 @@ class KeySession:
         self.on_cipher = on_cipher
         self.id = auth.id
         self.lock_key = keys.ingest_lock(self.id)
-        self.desired: list[str] = []
-        self.registered: set[str] = set()
-        self.pending: set[str] = set()
-        self.refused: set[str] = set()  # OPSP0008: no budget left on the server
+        self.desired: list[str] = []  # symbols whose trades this session streams
+        self.desired_books: list[str] = []  # symbols whose order books it streams
+        self.registered: set[Registration] = set()
+        self.pending: set[Registration] = set()
+        self.refused: set[Registration] = set()  # OPSP0008: no budget left on the server
         self.state = "idle"  # idle | standby | connecting | connected | backoff
         self.detail = ""
         self.holds_lock = False
@@ -91,14 +94,24 @@ class KeySession:
         self._stop = False
 
     # -- desired subscriptions -------------------------------------------------------------
-    def set_desired(self, symbols: list[str]) -> None:
-        if symbols != self.desired:
-            self.desired = list(symbols)
-            self.refused &= set(symbols)
+    def set_desired(self, symbols: list[str], books: list[str] | None = None) -> None:
+        books = [] if books is None else books
+        if symbols != self.desired or books != self.desired_books:
+            self.desired, self.desired_books = list(symbols), list(books)
+            self.refused &= set(self.wanted())
             self._updated.set()
 
+    def wanted(self) -> list[Registration]:
+        """Trades first: they keep their registrations when the budget is short."""
+        return [(TRADE_TR, s) for s in self.desired] + [(BOOK_TR, s) for s in self.desired_books]
+
     def streaming(self) -> set[str]:
-        return set(self.registered) if self.state == "connected" else set()
+        """Symbols whose trades stream now."""
+        return {s for tr, s in self.registered if tr == TRADE_TR} if self.state == "connected" else set()
+
+    def refused_symbols(self) -> set[str]:
+        """Symbols whose trade registration the server refused (no budget)."""
+        return {s for tr, s in self.refused if tr == TRADE_TR}
 
     # -- lock --------------------------------------------------------------------------------
     async def _acquire_lock(self) -> bool:
@@ -220,22 +233,22 @@ class KeySession:
                 pass
 
     async def _sync_loop(self, ws: Any) -> None:
-        """Send subscribe/unsubscribe messages so the server's registrations follow `desired`."""
+        """Send subscribe/unsubscribe messages so the server's registrations follow `wanted()`."""
         pause = self.settings.kis.subscribe_pause_ms / 1000
         custtype = self.settings.kis.custtype
         while True:
             self._updated.clear()
-            desired = [s for s in self.desired if s not in self.refused]
-            for symbol in [s for s in list(self.registered) if s not in self.desired]:
-                await ws.send(subscribe_message(self._approval, custtype, "2", TRADE_TR, symbol))
-                self.registered.discard(symbol)
+            wanted = self.wanted()
+            for pair in [p for p in list(self.registered) if p not in wanted]:
+                await ws.send(subscribe_message(self._approval, custtype, "2", *pair))
+                self.registered.discard(pair)
                 if pause:
                     await asyncio.sleep(pause)
-            for symbol in desired:
-                if symbol in self.registered or symbol in self.pending:
+            for pair in wanted:
+                if pair in self.refused or pair in self.registered or pair in self.pending:
                     continue
-                self.pending.add(symbol)
-                await ws.send(subscribe_message(self._approval, custtype, "1", TRADE_TR, symbol))
+                self.pending.add(pair)
+                await ws.send(subscribe_message(self._approval, custtype, "1", *pair))
                 if pause:
                     await asyncio.sleep(pause)
             self.on_change()
@@ -268,6 +281,16 @@ class KeySession:
             if outcome:
                 return outcome
 
+    def _learn_cipher(self, tr_id: str, key: str, iv: str) -> None:
+        """A TR whose frames come encrypted (KIS's notices): its AES key goes to the engine."""
+        try:
+            self.on_cipher(tr_id, key, iv)
+        except ValueError as exc:
+            self.metrics.inc("bad_ciphers")
+            log.warning(
+                "key %s: %s sent an unusable cipher (%s); its encrypted frames stay unread", self.id, tr_id, exc
+            )
+
     async def _on_control(self, ws: Any, text: str) -> str | None:
         self.metrics.inc("control_messages")
         try:
@@ -283,6 +306,7 @@ class KeySession:
         if kind not in ("ack", "error"):
             return None
         code, symbol, tr_id = msg.get("msg_cd", ""), msg.get("tr_key", ""), msg.get("tr_id", "")
+        pair = (tr_id, symbol)
         if code == "OPSP8996":
             self.detail = "ALREADY IN USE appkey"
             self.metrics.inc("in_use")
@@ -293,25 +317,25 @@ class KeySession:
                 self._approval = await self.auth.approval_key(refresh=True)
             except Exception:  # noqa: BLE001 - reconnect with back-off
                 return "auth"
-            self.pending.discard(symbol)
+            self.pending.discard(pair)
             self._updated.set()
             return None
-        if kind == "ack" and msg.get("key") and msg.get("iv"):
-            self.on_cipher(tr_id, str(msg["key"]), str(msg["iv"]))  # a TR whose frames come encrypted
+        if kind == "ack" and msg.get("encrypted") and msg.get("key") and msg.get("iv"):
+            self._learn_cipher(tr_id, str(msg["key"]), str(msg["iv"]))
         if code in ("OPSP0000", "OPSP0002"):  # registered (0002: already, e.g. after a reconnect)
-            if symbol in self.desired:
-                self.registered.add(symbol)
-            self.pending.discard(symbol)
+            if pair in self.wanted():
+                self.registered.add(pair)
+            self.pending.discard(pair)
         elif code == "OPSP0001":
-            self.registered.discard(symbol)
+            self.registered.discard(pair)
         elif code == "OPSP0008":
-            self.pending.discard(symbol)
-            self.refused.add(symbol)
+            self.pending.discard(pair)
+            self.refused.add(pair)
             self.metrics.inc("subscribe_refused_max")
-            log.warning("key %s: %s refused (MAX SUBSCRIBE OVER)", self.id, symbol)
-        elif kind == "error" and tr_id == TRADE_TR:
-            # other refusals (e.g. OPSP0007): retry this symbol later, without a tight loop
-            self.pending.discard(symbol)
+            log.warning("key %s: %s %s refused (MAX SUBSCRIBE OVER)", self.id, tr_id, symbol)
+        elif kind == "error" and tr_id in (TRADE_TR, BOOK_TR):
+            # other refusals (e.g. OPSP0007): retry this registration later, without a tight loop
+            self.pending.discard(pair)
             self.metrics.inc("subscribe_errors")
             asyncio.get_running_loop().call_later(5.0, self._updated.set)
         self.on_change()

@@ -72,8 +72,9 @@ class StatusReporter:
                     "state": s.state,
                     "detail": s.detail,
                     "slots": len(s.desired),
-                    "registered": len(s.registered),
-                    "refused": sorted(s.refused),
+                    "registered": len(s.streaming()),
+                    "bookSlots": len(s.desired_books),
+                    "refused": sorted(f"{tr}:{symbol}" for tr, symbol in s.refused),
                     "reconnects": s.reconnects,
                 }
                 for s in self.sessions

@@ -75,6 +75,7 @@ class Job:
     max_retries: int = 3
     # What the api may have cached from the data this job changes (core.contract.cache.invalidate flags).
     invalidates: tuple[str, ...] = ()
+    trading_days_only: bool = False  # scheduled runs skip KRX holidays (a manual run still runs)
 
     def function(self):
         module, _, func = self.target.partition(":")
@@ -92,6 +93,7 @@ JOBS: dict[str, Job] = {
             _needs_kis,
             900,
             invalidates=("everything",),
+            trading_days_only=True,
         ),
         Job(
             "prices",
@@ -101,6 +103,7 @@ JOBS: dict[str, Job] = {
             _needs_prices,
             3600,
             invalidates=("prices",),
+            trading_days_only=True,
         ),
         Job("dart_corp_codes", "jobs.dart:sync_corp_codes", "DART 고유번호 맵", "dart", _needs_dart, 600),
         Job(

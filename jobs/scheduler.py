@@ -1,13 +1,15 @@
 """`python -m jobs scheduler`: enqueues the periodic jobs on cron schedules in Asia/Seoul time.
 
-Trading-day schedules run Monday to Friday (exchange holidays are not known here; a run on a
-holiday finds nothing new). At start it reports idle collectors and enqueues the jobs that give
+Trading-day jobs (`Job.trading_days_only`: the KIS master, daily prices) are scheduled Monday to
+Friday and skip KRX holidays by the calendar (core/market.py), saying so in the log and in their
+collector's status. At start it reports idle collectors and enqueues the jobs that give
 the demo its data (analysis, keyword counts) plus a buffer flush that recovers anything a crash
 left between the Redis buffer and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 from collections.abc import Callable
@@ -18,8 +20,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from dramatiq.brokers.redis import RedisBroker
 
-from core.contract import keys
+from core import market
+from core.contract import keys, status
 from core.settings import Settings
+from core.time import kst_today
 from jobs import registry, worker
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,16 @@ SCHEDULE = {
 AT_START = ("news_flush", "keywords", "analysis", "retention", "search_index")
 
 
+def closed_market_reason(name: str, day: dt.date) -> str | None:
+    """Why a scheduled run of `name` on `day` is skipped (a KRX holiday), None when it runs."""
+    if not registry.JOBS[name].trading_days_only:
+        return None
+    calendar = market.calendar()
+    if calendar.is_trading_day(day):
+        return None
+    return f"{day} 휴장일 — 예약 실행을 건너뜁니다 (다음 거래일 {calendar.next_session(day).day})"
+
+
 def build(settings: Settings, broker: RedisBroker) -> tuple[BlockingScheduler, Callable[[str], None]]:
     """The scheduler with every job of SCHEDULE, and the function that enqueues one job now."""
     scheduler = BlockingScheduler(timezone=SEOUL)
@@ -55,6 +69,16 @@ def build(settings: Settings, broker: RedisBroker) -> tuple[BlockingScheduler, C
         reason = registry.JOBS[name].requires(settings)
         if reason:
             log.debug("not enqueuing %s: %s", name, reason)
+            return
+        closed = closed_market_reason(name, kst_today())
+        if closed:
+            log.info("not enqueuing %s: %s", name, closed)
+            collector = registry.JOBS[name].collector
+            try:
+                if collector:
+                    status.set_collector_sync(client, collector, "idle", closed)
+            except redis.RedisError as exc:
+                log.warning("cannot report the skipped %s run: %s", name, exc)
             return
         if name == "news_flush":
             try:

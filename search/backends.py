@@ -1,4 +1,4 @@
-"""Company search behind one interface, with two backends.
+"""Company and news search behind one interface, with two backends.
 
     SearchBackend   the protocol every backend implements
     PostgresSearch  pg_trgm / ILIKE (search/postgres.py), the default
@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 import asyncpg
 
 from core.settings import Settings
+from search.news import NewsHit, NewsSearch
 from search.opensearch import OpenSearchSearch
 from search.postgres import PostgresSearch
 
@@ -24,6 +25,10 @@ class SearchBackend(Protocol):
 
     async def search_companies(self, keyword: str, page: int, size: int) -> tuple[int, list[int]]:
         """(total matches, company ids of the page in rank order)."""
+        ...
+
+    async def search_news(self, search: NewsSearch) -> tuple[int, list[NewsHit]]:
+        """(total matches, the page's news ids with highlights, in order); search/news.py has the contract."""
         ...
 
     async def ping(self) -> None:

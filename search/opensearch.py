@@ -1,4 +1,4 @@
-"""OpenSearch backend of the company search (search/backends.py's SearchBackend).
+"""OpenSearch backend of the company and news search (search/backends.py's SearchBackend).
 
 Same relevance as PostgresSearch (tests/api/search_cases.py): exact (code, name, English name,
 initials) > prefix > contains, ties by market cap, spaces and case ignored; a fuzzy English-name
@@ -6,6 +6,13 @@ match only when nothing matched literally. Levels are `constant_score` clauses u
 so a company scores the level of its best match only; prefixes use the edge n-gram subfields of
 the `krx-companies` index (search/index.py). When the alias does not exist yet (a fresh
 node), the first search builds it from PostgreSQL.
+
+News (`krx-news`, search/news.py has the contract shared with PostgreSQL): a `cross_fields`
+multi_match with operator `and` over title^3, summary and content — every term (as nori analyses
+it) in at least one of them; filters on company_ids, industry_ids and published_at; newest first or
+by score. Highlights use the `html` encoder (the stored text escaped, matches in <em>) and an OR
+query of the keyword, so every matched word is marked in both title and summary, not only those
+the AND query needed in that field. A missing `krx-news` alias is built from PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import aiohttp
 import asyncpg
 
 from search import index as search_index
+from search import news
 from search.keywords import normalize
 
 log = logging.getLogger(__name__)
@@ -66,6 +74,44 @@ def fuzzy_query(key: str) -> dict[str, Any]:
 
 
 SORT = [{"_score": "desc"}, {"market_cap": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+NEWS_FIELDS = ["title^3", "summary", "content"]
+NEWS_LATEST = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+
+
+def news_query(search: news.NewsSearch) -> dict[str, Any]:
+    """The whole `_search` body of a news search."""
+    filters: list[dict[str, Any]] = []
+    if search.company_id is not None:
+        filters.append({"term": {"company_ids": search.company_id}})
+    if search.industry_id is not None:
+        filters.append({"term": {"industry_ids": search.industry_id}})
+    published: dict[str, str] = {}
+    if search.start is not None:
+        published["gte"] = search.start.isoformat()
+    if search.end is not None:
+        published["lt"] = search.end.isoformat()
+    if published:
+        filters.append({"range": {"published_at": published}})
+    keyword = normalize(search.keyword or "")
+    must: dict[str, Any] = {"match_all": {}}
+    if keyword:
+        must = {"multi_match": {"query": keyword, "type": "cross_fields", "operator": "and", "fields": NEWS_FIELDS}}
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": [must], "filter": filters}},
+        "sort": [{"_score": "desc"}, *NEWS_LATEST] if search.sort == "relevance" else NEWS_LATEST,
+        "from": search.offset,
+        "size": search.size,
+        "track_total_hits": True,
+        "_source": False,
+    }
+    if keyword:
+        body["highlight"] = {
+            "encoder": "html",
+            "number_of_fragments": 0,
+            "highlight_query": {"multi_match": {"query": keyword, "fields": ["title", "summary"]}},
+            "fields": {"title": {}, "summary": {}},
+        }
+    return body
 
 
 class OpenSearchSearch:
@@ -76,6 +122,7 @@ class OpenSearchSearch:
         self.db = db
         self._rest: search_index.Rest | None = None
         self._ready = False
+        self._news_ready = False
         self._lock = asyncio.Lock()
 
     def _client(self) -> search_index.Rest:
@@ -120,6 +167,39 @@ class OpenSearchSearch:
         if total == 0:
             total, ids = await self._search(fuzzy_query(key), page, size)
         return total, ids
+
+    async def _ensure_news_index(self) -> None:
+        if self._news_ready:
+            return
+        async with self._lock:
+            if self._news_ready:
+                return
+            rest = self._client()
+            status, _ = await rest.call("HEAD", f"/{search_index.NEWS}", ok=(200, 404))
+            if status == 404:
+                if self.db is None:
+                    raise search_index.OpenSearchError("index krx-news missing and no database to build it from")
+                log.info("OpenSearch index %s missing: building it from PostgreSQL", search_index.NEWS)
+                async with self.db.acquire() as conn:
+                    docs = [search_index.news_doc(r) for r in await search_index.news_rows(conn)]
+                await search_index.rebuild_index(rest, search_index.NEWS, docs)
+            self._news_ready = True
+
+    async def search_news(self, search: news.NewsSearch) -> tuple[int, list[news.NewsHit]]:
+        await self._ensure_news_index()
+        _, result = await self._client().call("POST", f"/{search_index.NEWS}/_search", news_query(search))
+        hits = []
+        for h in result["hits"]["hits"]:
+            marked = h.get("highlight", {})
+            title, summary = marked.get("title"), marked.get("summary")
+            hits.append(
+                news.NewsHit(
+                    int(h["_id"]),
+                    news.merge_adjacent(title[0]) if title else None,
+                    news.merge_adjacent(summary[0]) if summary else None,
+                )
+            )
+        return result["hits"]["total"]["value"], hits
 
     async def ping(self) -> None:
         await self._client().call("GET", "/_cluster/health")

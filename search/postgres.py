@@ -1,13 +1,22 @@
-"""Company search on PostgreSQL: pg_trgm / ILIKE over name, symbol, lower(name_en), name_initials.
+"""Company and news search on PostgreSQL.
 
-Relevance (shared by every backend; tests/api/search_cases.py holds the cases):
+Companies: pg_trgm / ILIKE over name, symbol, lower(name_en), name_initials. Relevance (shared by
+every backend; tests/api/search_cases.py holds the cases):
     exact (code, name, English name, initials)  >  prefix  >  contains;  ties by market cap.
+
+News (search/news.py has the contract): every term of the keyword in the title, summary or article
+text — Korean terms anywhere (`ILIKE '%…%'`), Latin/digit terms as whole words (`~* '\\m…\\M'`),
+both served by the trigram index of sql/0012_news_search.sql; relevance = 3 per term in the title +
+1 per term in the summary + 1 per term in the text, ties newest first; highlights in Python.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
+from search import news
 from search.keywords import like_escape as _like_escape
 from search.keywords import normalize
 
@@ -49,6 +58,41 @@ LIMIT $2 OFFSET $3
 """
 
 
+# The text news search matches; the same expression as the trigram index of sql/0012_news_search.sql.
+NEWS_TEXT = "(n.title || ' ' || coalesce(n.summary, '') || ' ' || coalesce(left(n.content, 20000), ''))"
+_NEWS_FIELDS = (("n.title", 3), ("coalesce(n.summary, '')", 1), ("coalesce(left(n.content, 20000), '')", 1))
+
+
+def _news_sql(search: news.NewsSearch, words: list[str]) -> tuple[str, list[Any], str]:
+    """(WHERE clause, its parameters, relevance expression) of a news search."""
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    where = ["true"]
+    score = ["0"]
+    for word in words:
+        if news.whole_word(word):
+            op, p = "~*", arg(rf"\m{word}\M")
+        else:
+            op, p = "ILIKE", arg(f"%{_like_escape(word)}%")
+        where.append(f"{NEWS_TEXT} {op} {p}")
+        score += [f"{weight} * ({field} {op} {p})::int" for field, weight in _NEWS_FIELDS]
+    for table, column, value in (
+        ("news_companies", "company_id", search.company_id),
+        ("news_industries", "industry_id", search.industry_id),
+    ):
+        if value is not None:
+            where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.news_id = n.id AND x.{column} = {arg(value)})")
+    if search.start is not None:
+        where.append(f"n.published_at >= {arg(search.start)}")
+    if search.end is not None:
+        where.append(f"n.published_at < {arg(search.end)}")
+    return " AND ".join(where), args, " + ".join(score)
+
+
 class PostgresSearch:
     name = "postgres"
 
@@ -74,3 +118,32 @@ class PostgresSearch:
 
     async def ping(self) -> None:
         await self.db.fetchval("SELECT 1")
+
+    async def search_news(self, search: news.NewsSearch) -> tuple[int, list[news.NewsHit]]:
+        words = news.terms(search.keyword)
+        if search.keyword and not words:  # only punctuation or particles: nothing to look for
+            return 0, []
+        where, args, score = _news_sql(search, words)
+        order = "n.published_at DESC NULLS LAST, n.id DESC"
+        if search.sort == "relevance":
+            order = f"score DESC, {order}"
+        n = len(args)
+        rows = await self.db.fetch(
+            f"""SELECT n.id, n.title, n.summary, {score} AS score, count(*) OVER () AS total
+                FROM news n WHERE {where} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}""",
+            *args,
+            search.size,
+            search.offset,
+        )
+        if not rows:
+            total = await self.db.fetchval(f"SELECT count(*) FROM news n WHERE {where}", *args) if search.offset else 0
+            return total, []
+        hits = [
+            news.NewsHit(
+                r["id"],
+                news.highlight(r["title"], words) if words else None,
+                news.highlight(r["summary"], words) if words and r["summary"] else None,
+            )
+            for r in rows
+        ]
+        return rows[0]["total"], hits

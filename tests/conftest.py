@@ -7,6 +7,9 @@ starts them), a fresh database per test module, and a real api server process.
     redis_url            the session's Redis, flushed at the start of each module
     api_server           `python -m api` against snapshot_database_url + redis_url
     storage              "timescaledb" or "postgres" (KRX_TEST_STORAGE; see tests/support/harness.py)
+    opensearch_url       one real OpenSearch node per session (jobs and api search tests), fetched
+                         with Maven and started by devtools/opensearch_node.py (about 15 s; the first
+                         run also downloads ~60 MB into ./.cache/opensearch)
 
 Markers: `storage` — a storage test, run on both backends by `make test`; `timescale` /
 `plain_postgres` — only meaningful on that backend (deselected, and counted as such, on the other).
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from devtools.opensearch_node import Node
 from tests.support import harness
 
 EMPTY_TEMPLATE = "tpl_empty"
@@ -105,3 +109,11 @@ def api_server(snapshot_database_url, redis_url, output_dir):
     server = harness.ApiServer(harness.platform_env(snapshot_database_url, redis_url), output_dir / "api.log")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def opensearch_url():
+    node = Node()
+    url = node.start()
+    yield url
+    node.stop()

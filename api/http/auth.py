@@ -3,6 +3,9 @@
 Access tokens live `jwt_access_ttl_seconds` (15 min), refresh tokens `jwt_refresh_ttl_seconds`.
 Both are HS256 with `iss`, `aud`, `jti`, `typ`; logout and refresh rotation put the `jti` on the
 deny-list (`auth:revoked:{jti}`, core/contract/keys.py) until the token would have expired anyway.
+A password change or an account deletion voids all of a user's tokens issued before a moment
+(`revoke_issued_before`: `auth:valid-after:{user}`, kept as long as a refresh token lives); `iat`
+carries fractions of a second so the fresh pair issued right after a password change is not caught.
 REST handlers use `require_user(request)`; the WebSocket/SSE code uses `verify_token` directly.
 """
 
@@ -31,15 +34,15 @@ class Claims:
     jti: str
     expires_at: int
     token_type: str
+    issued_at: float = 0.0
 
 
-def _encode(settings: Settings, user_id: int, token_type: str, ttl: int) -> str:
-    now = int(time.time())
+def _encode(settings: Settings, user_id: int, token_type: str, ttl: int, now: float) -> str:
     payload = {
         "sub": str(user_id),
         "jti": uuid.uuid4().hex,
         "iat": now,
-        "exp": now + ttl,
+        "exp": int(now) + ttl,
         "iss": ISSUER,
         "aud": AUDIENCE,
         "typ": token_type,
@@ -53,11 +56,12 @@ class IssuedTokens(TypedDict):
     expiresIn: int
 
 
-def issue_tokens(settings: Settings, user_id: int) -> IssuedTokens:
-    """A fresh access/refresh pair, shaped for the login response."""
+def issue_tokens(settings: Settings, user_id: int, not_before: float = 0.0) -> IssuedTokens:
+    """A fresh access/refresh pair, shaped for the login response; issued no earlier than `not_before`."""
+    now = max(time.time(), not_before)
     return {
-        "accessToken": _encode(settings, user_id, "access", settings.api.jwt_access_ttl_seconds),
-        "refreshToken": _encode(settings, user_id, "refresh", settings.api.jwt_refresh_ttl_seconds),
+        "accessToken": _encode(settings, user_id, "access", settings.api.jwt_access_ttl_seconds, now),
+        "refreshToken": _encode(settings, user_id, "refresh", settings.api.jwt_refresh_ttl_seconds, now),
         "expiresIn": settings.api.jwt_access_ttl_seconds,
     }
 
@@ -81,17 +85,27 @@ def decode(settings: Settings, token: str, token_type: str = "access") -> Claims
         raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
     try:
         user_id = int(payload["sub"])
+        issued_at = float(payload["iat"])
     except (TypeError, ValueError):
         raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.") from None
-    return Claims(user_id, str(payload["jti"]), int(payload["exp"]), token_type)
+    return Claims(user_id, str(payload["jti"]), int(payload["exp"]), token_type, issued_at)
 
 
 async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, token_type: str = "access") -> Claims:
-    """`decode` plus the deny-list check."""
+    """`decode` plus the deny-list and the user's valid-after time, in one round trip."""
     claims = decode(settings, token, token_type)
-    if await redis.exists(keys.revoked_token(claims.jti)):
+    revoked, valid_after = await redis.mget(keys.revoked_token(claims.jti), keys.tokens_valid_after(claims.user_id))
+    if revoked is not None or (valid_after is not None and claims.issued_at < float(valid_after)):
         raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
     return claims
+
+
+async def revoke_issued_before(settings: Settings, redis: aioredis.Redis, user_id: int, moment: float) -> None:
+    """Void every token of the user issued before `moment` (epoch seconds; `math.inf`: all of them).
+
+    Kept until the longest-lived token issued before it has expired."""
+    ttl = settings.api.jwt_refresh_ttl_seconds + 60
+    await redis.set(keys.tokens_valid_after(user_id), repr(moment).encode(), ex=ttl)
 
 
 async def revoke_once(redis: aioredis.Redis, claims: Claims) -> bool:

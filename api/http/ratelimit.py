@@ -2,7 +2,8 @@
 
     ip    every /api request           ≤ settings.api.rate_limit_per_minute
     user  requests with a valid token  ≤ settings.api.rate_limit_per_minute
-    auth  signup/login/refresh         ≤ settings.api.auth_rate_limit_per_minute
+    auth  signup/login/refresh and     ≤ settings.api.auth_rate_limit_per_minute
+          the routes that check a password (PUT /api/users/me/password, DELETE /api/users/me)
 (keys `ratelimit:{kind}:{subject}:{minute}`, core/contract/keys.py)
 Over the limit → 429 TOO_MANY_REQUESTS with `Retry-After` (seconds to the next window). Each
 worker reserves budget in chunks (see `_acquire`), so most requests cost no Redis round trip;
@@ -29,6 +30,7 @@ bp = Blueprint("ratelimit")
 
 WINDOW_S = 60
 AUTH_PATHS = frozenset({"/api/users/signup", "/api/users/login", "/api/users/refresh"})
+PASSWORD_ROUTES = frozenset({("PUT", "/api/users/me/password"), ("DELETE", "/api/users/me")})
 _EXEMPT_PREFIXES = ("/api/health", "/api/stream", "/api/docs")
 
 
@@ -118,7 +120,7 @@ async def check(request: Request) -> HTTPResponse | None:
         _reserved_window = window
     ip = client_ip(request)
     limits: list[tuple[str, int]] = [(keys.rate_limit("ip", ip, window), settings.api.rate_limit_per_minute)]
-    if path in AUTH_PATHS:
+    if path in AUTH_PATHS or (request.method, path) in PASSWORD_ROUTES:
         limits.append((keys.rate_limit("auth", ip, window), settings.api.auth_rate_limit_per_minute))
     user_id = _user_id(request)
     if user_id is not None:

@@ -24,6 +24,16 @@ _NEWS_SQL = {
         ORDER BY n.published_at DESC NULLS LAST, n.id DESC LIMIT $2 OFFSET $3""",
 }
 
+_NEWS_BY_ID_SQL = """
+    SELECT n.id, n.title, n.summary, n.url, n.source, n.published_at,
+           coalesce(json_agg(json_build_object('companyId', c.id, 'name', c.name, 'symbol', c.symbol) ORDER BY c.id)
+                    FILTER (WHERE c.id IS NOT NULL), '[]') AS companies
+    FROM news n
+    LEFT JOIN news_companies x ON x.news_id = n.id
+    LEFT JOIN companies c ON c.id = x.company_id
+    WHERE n.id = ANY($1::bigint[])
+    GROUP BY n.id"""
+
 _ANALYSIS_SQL = """
     SELECT growth_score, outlook, summary, drivers, risks, model, mode, generated_at, as_of_date
     FROM analyses WHERE subject_type = $1 AND subject_id = $2
@@ -55,6 +65,13 @@ async def news_page(
         for r in rows
     ]
     return (rows[0]["total"] if rows else 0), items
+
+
+async def news_by_id(db: asyncpg.Pool, ids: list[int]) -> dict[int, asyncpg.Record]:
+    """News rows with the companies they are about (PostgreSQL stays the record behind the search index)."""
+    if not ids:
+        return {}
+    return {r["id"]: r for r in await db.fetch(_NEWS_BY_ID_SQL, ids)}
 
 
 def _json_list(value: Any) -> Any:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from api.http.operations import IntText, Query, QueryId
+from api.http.operations import IntText, NoNul, Paging, Query, QueryId
 
 
 class KeywordsQuery(Query):
@@ -41,3 +42,35 @@ class Analysis(TypedDict):
 class Keyword(TypedDict):
     keyword: str
     count: int
+
+
+class NewsSearchQuery(Paging):
+    keyword: (
+        Annotated[str, Field(max_length=100, description="검색어 (모든 단어가 제목·요약·본문 중에 있는 기사)"), NoNul]
+        | None
+    ) = None
+    company: QueryId | None = Field(None, description="기업 ID: 이 기업 관련 기사만")
+    industry: QueryId | None = Field(None, description="산업 ID: 이 산업 관련 기사만")
+    from_: dt.date | None = Field(None, alias="from", description="이 날짜(KST)부터 발행된 기사, YYYY-MM-DD")
+    to: dt.date | None = Field(None, description="이 날짜(KST)까지 발행된 기사, YYYY-MM-DD")
+    sort: Literal["latest", "relevance"] = Field(
+        "latest", description="latest 최신순, relevance 관련도순 (검색어가 없으면 최신순과 같음)"
+    )
+
+
+class NewsCompanyRef(TypedDict):
+    companyId: int
+    name: str
+    symbol: str
+
+
+class NewsHighlight(TypedDict):
+    """HTML: the text escaped, every match in <em>…</em>, no other markup."""
+
+    title: str
+    summary: str | None
+
+
+class NewsSearchItem(NewsItem):
+    companies: list[NewsCompanyRef]
+    highlight: NewsHighlight

@@ -29,7 +29,18 @@ except ImportError:  # pragma: no cover - the plain page below lists the operati
     SWAGGER_DIR = None
 
 REF = "#/components/schemas/{model}"
-TAGS = ("users", "companies", "comparisons", "industries", "indices", "rankings", "news", "streaming", "platform")
+TAGS = (
+    "users",
+    "companies",
+    "comparisons",
+    "industries",
+    "indices",
+    "market",
+    "rankings",
+    "news",
+    "streaming",
+    "platform",
+)
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["status", "code", "message"],

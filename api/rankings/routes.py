@@ -1,8 +1,10 @@
-"""/api/rankings: companies by market cap (all, per market, per industry), industries by market cap.
+"""/api/rankings: companies by market cap (all, per market, per industry), industries by market cap,
+and the daily rankings (거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가) of one trading day.
 
-Everything is computed from `quotes.all_quotes`: one market day (one source, one `asOf`) for the
-whole market; companies without a price that day are left out and counted in `excluded`. Cached
-5 min in Redis and parsed once per worker; responses are cached for 5 min.
+Every ranking is of one market day (api/quotes.py: one source, one `asOf` for the whole market);
+companies without a price that day are left out and counted in `excluded`. Market-cap rankings
+come from `quotes.all_quotes`, the daily rankings from the market day's table (`queries.day_table`);
+both are cached 5 min in Redis and parsed once per worker; responses are cached for 5 min.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from api import quotes
 from api.http import cache
 from api.http.errors import ApiError
 from api.http.operations import MARKET_AS_OF, PAGE, Envelope, Paging, operation
-from api.rankings.shapes import CompanyRankingQuery, IndustryRank, RankedCompany
+from api.rankings import queries
+from api.rankings.shapes import (
+    CompanyRankingQuery,
+    DailyRankedCompany,
+    DailyRankingQuery,
+    IndustryRank,
+    RankedCompany,
+)
 from core.contract import keys
 
 bp = Blueprint("rankings", url_prefix="/api/rankings")
@@ -54,6 +63,51 @@ async def companies(request: Request, query: CompanyRankingQuery) -> HTTPRespons
 
     return await cache.cached_response(
         request.app, keys.cache_rankings("companies", market, page, size), cache.RANKINGS_TTL_S, produce
+    )
+
+
+_DAILY_TITLES = {
+    "volume": "거래량 순위",
+    "amount": "거래대금 순위",
+    "gainers": "상승률 순위",
+    "losers": "하락률 순위",
+    "high52w": "52주 신고가",
+    "low52w": "52주 신저가",
+}
+
+
+@operation(
+    bp,
+    "GET",
+    "/daily",
+    tag="rankings",
+    summary="일별 순위: 거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가 (모두 같은 거래일·출처 asOf 기준)",
+    query=DailyRankingQuery,
+    response=Envelope(list[DailyRankedCompany], {**PAGE, **MARKET_AS_OF, "market": str | None, "kind": str}),
+    errors=("MISSING_FIELD", "INVALID_REQUEST"),
+)
+async def daily(request: Request, query: DailyRankingQuery) -> HTTPResponse:
+    kind, market, page, size = query.kind, query.market, query.page, query.size
+
+    async def produce() -> dict[str, Any]:
+        table = await queries.day_table(request.app)
+        items = queries.ranked(table["rows"], kind, market)
+        return {
+            "status": 200,
+            "message": f"{_DAILY_TITLES[kind]} 조회를 완료했습니다.",
+            "page": page,
+            "size": size,
+            "total": len(items),
+            "market": market,
+            "kind": kind,
+            "asOf": table["asOf"],
+            "source": table["source"],
+            "excluded": queries.excluded_in(table, market),
+            "data": queries.page_of(items, page, size),
+        }
+
+    return await cache.cached_response(
+        request.app, keys.cache_rankings("daily", kind, market, page, size), cache.RANKINGS_TTL_S, produce
     )
 
 

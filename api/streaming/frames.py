@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import orjson
+
 from core.contract.ticks import tick_time_ms
 
 
@@ -23,17 +25,31 @@ def sse_event(event: str, payload: bytes, event_id: str | None = None) -> bytes:
     return head + b"event: " + event.encode() + b"\ndata: " + data + b"\n\n"
 
 
+def stream_key(event: str, symbol: str) -> str:
+    """What a connection holds and counts drops by: the symbol for ticks, `orderbook:{symbol}`."""
+    return symbol if event == "tick" else f"{event}:{symbol}"
+
+
+def dropped_payload(key: str, count: int) -> bytes:
+    """`{"type":"dropped","symbol","count"}`, with `"channel":"orderbook"` for order books."""
+    channel, _, symbol = key.rpartition(":")
+    extra = {"channel": channel} if channel else {}
+    return orjson.dumps({"type": "dropped", **extra, "symbol": symbol, "count": count})
+
+
 class Message:
-    """One published tick; the per-transport encodings are built once, on first use.
+    """One published tick or order book; the per-transport encodings are built once, on first use.
 
     Frames are built from the exact bytes ingest published (server frames are unmasked and
     uncompressed, so every client gets the same bytes); nothing is re-encoded per client."""
 
-    __slots__ = ("symbol", "payload", "_ws", "_sse")
+    __slots__ = ("symbol", "payload", "event", "key", "_ws", "_sse")
 
-    def __init__(self, symbol: str, payload: bytes) -> None:
+    def __init__(self, symbol: str, payload: bytes, event: str = "tick") -> None:
         self.symbol = symbol
         self.payload = payload
+        self.event = event  # tick | orderbook: the SSE event name
+        self.key = stream_key(event, symbol)
         self._ws: bytes | None = None
         self._sse: bytes | None = None
 
@@ -47,5 +63,5 @@ class Message:
     def sse_event(self) -> bytes:
         if self._sse is None:
             ms = tick_time_ms(self.payload) or int(time.time() * 1000)
-            self._sse = sse_event("tick", self.payload, f"{self.symbol}:{ms}")
+            self._sse = sse_event(self.event, self.payload, f"{self.symbol}:{ms}")
         return self._sse

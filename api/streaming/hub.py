@@ -1,12 +1,14 @@
-"""The per-worker fan-out hub: ticks from the worker's one pub/sub connection (pubsub.py) routed
-in-process to the connections watching each symbol.
+"""The per-worker fan-out hub: messages from the worker's one pub/sub connection (pubsub.py)
+routed in-process to the connections watching each symbol.
 
-A connection that keeps up gets one `transport.write` per Redis read holding the frames of all
-its ticks (`dispatch` then `flush`). The hub also keeps the set of listed symbols (refreshed
-periodically), the per-user connection leases (leases.py), reads snapshots (the last tick and
-the open 1-minute bar), and tells ingest which symbols browsers watch (`ingest:demand`,
-`ingest:control`). When the pub/sub connection drops the hub marks the stream unavailable,
-tells every open connection, and reconnects by itself.
+Connections subscribe per channel: `ticks` (`stock:realtime:*`) or `orderbook`
+(`stock:orderbook:*`). A connection that keeps up gets one `transport.write` per Redis read
+holding the frames of all its messages (`dispatch` then `flush`). The hub also keeps the set of
+listed symbols (refreshed periodically), the per-user connection leases (leases.py), reads
+snapshots (the last tick and the open 1-minute bar; the last order book), and tells ingest which
+symbols browsers watch (`ingest:demand`, `ingest:demand:orderbook`, `ingest:control`). When the
+pub/sub connection drops the hub marks the stream unavailable, tells every open connection, and
+reconnects by itself.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from core.contract.bars import decode_open_bar
 
 log = logging.getLogger("api.streaming")
 
-CHANNEL_PREFIX = keys.TICK_CHANNEL_PREFIX.encode()
+TICKS, BOOKS = "ticks", "orderbook"  # the stream channels a connection subscribes to
+PREFIXES = {TICKS: keys.TICK_CHANNEL_PREFIX.encode(), BOOKS: keys.BOOK_CHANNEL_PREFIX.encode()}
+EVENTS = {PREFIXES[TICKS]: "tick", PREFIXES[BOOKS]: "orderbook"}
+DEMAND_KEYS = {TICKS: keys.INGEST_DEMAND, BOOKS: keys.INGEST_BOOK_DEMAND}
 KNOWN_REFRESH_SECONDS = 300.0
 KNOWN_MISS_REFRESH_SECONDS = 30.0
 REDIS_TIMEOUT_S = 2.0
@@ -66,7 +71,7 @@ class Hub:
         self._known_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
-        self._new_demand: set[str] = set()
+        self._new_demand: dict[str, set[str]] = {TICKS: set(), BOOKS: set()}
         self._demand_task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -100,10 +105,9 @@ class Hub:
             conn.send_status(payload)
         if available:
             self._ready.set()
-            watched = self.watched_symbols()
-            if watched:  # Redis may have restarted empty: tell ingest again
-                self._new_demand.update(watched)
-                self._schedule_demand()
+            for channel in (TICKS, BOOKS):  # Redis may have restarted empty: tell ingest again
+                self._new_demand[channel].update(self.watched_symbols(channel))
+            self._schedule_demand()
 
     # -- routing -----------------------------------------------------------------------
     def dispatch(self, channel: bytes, payload: bytes) -> None:
@@ -111,7 +115,8 @@ class Hub:
         conns = self.subs.get(channel)
         if not conns:
             return
-        message = Message(channel[len(CHANNEL_PREFIX) :].decode(), payload)
+        prefix_end = channel.rindex(b":") + 1
+        message = Message(channel[prefix_end:].decode(), payload, EVENTS.get(channel[:prefix_end], "tick"))
         for conn in conns:
             conn.deliver(message)
 
@@ -122,30 +127,31 @@ class Hub:
             for conn in dirty:
                 conn.flush()
 
-    def add(self, conn: Subscriber, symbols: Iterable[str]) -> None:
+    def add(self, conn: Subscriber, symbols: Iterable[str], channel: str = TICKS) -> None:
         started = []
         for symbol in symbols:
-            key = CHANNEL_PREFIX + symbol.encode()
+            key = PREFIXES[channel] + symbol.encode()
             conns = self.subs.get(key)
             if conns is None:
                 conns = self.subs[key] = set()
                 started.append(symbol)
             conns.add(conn)
         if started:
-            self._new_demand.update(started)
+            self._new_demand[channel].update(started)
             self._schedule_demand()
 
-    def remove(self, conn: Subscriber, symbols: Iterable[str]) -> None:
+    def remove(self, conn: Subscriber, symbols: Iterable[str], channel: str = TICKS) -> None:
         for symbol in symbols:
-            key = CHANNEL_PREFIX + symbol.encode()
+            key = PREFIXES[channel] + symbol.encode()
             conns = self.subs.get(key)
             if conns is not None:
                 conns.discard(conn)
                 if not conns:
                     del self.subs[key]
 
-    def watched_symbols(self) -> list[str]:
-        return [key[len(CHANNEL_PREFIX) :].decode() for key in self.subs]
+    def watched_symbols(self, channel: str = TICKS) -> list[str]:
+        prefix = PREFIXES[channel]
+        return [key[len(prefix) :].decode() for key in self.subs if key.startswith(prefix)]
 
     # -- connections per user ----------------------------------------------------------
     async def open_connection(self, conn: Subscriber, limit: int) -> bool:
@@ -157,8 +163,9 @@ class Hub:
         self.connections.add(conn)
         return True
 
-    def close_connection(self, conn: Subscriber, symbols: Iterable[str]) -> None:
+    def close_connection(self, conn: Subscriber, symbols: Iterable[str], books: Iterable[str] = ()) -> None:
         self.remove(conn, symbols)
+        self.remove(conn, books, BOOKS)
         if conn in self.connections:
             self.connections.discard(conn)
             left = self.user_connections.get(conn.user_id, 1) - 1
@@ -203,6 +210,30 @@ class Hub:
             )
         return out
 
+    async def book_snapshots(self, symbols: list[str]) -> list[bytes]:
+        """`{"type":"bookSnapshot","symbol","book"}` per symbol (`book` null when none is known)."""
+        if not symbols:
+            return []
+        books: list[Any] = [None] * len(symbols)
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for symbol in symbols:
+                    pipe.get(keys.last_book(symbol))
+                books = await asyncio.wait_for(pipe.execute(), REDIS_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - a snapshot is best effort; updates follow anyway
+            log.warning("stream order-book snapshot read failed: %s", exc)
+        out = []
+        for symbol, book in zip(symbols, books, strict=True):
+            book_json = b"null"
+            if book:
+                try:
+                    orjson.loads(book)
+                    book_json = bytes(book)
+                except orjson.JSONDecodeError:
+                    pass
+            out.append(b'{"type":"bookSnapshot","symbol":' + orjson.dumps(symbol) + b',"book":' + book_json + b"}")
+        return out
+
     async def last_ticks(self, symbols: list[str]) -> list[bytes | None]:
         async with self.redis.pipeline(transaction=False) as pipe:
             for symbol in symbols:
@@ -245,16 +276,25 @@ class Hub:
 
     async def _send_demand(self) -> None:
         await asyncio.sleep(DEMAND_COALESCE_S)
-        while self._new_demand:
-            symbols = sorted(s for s in self._new_demand if CHANNEL_PREFIX + s.encode() in self.subs)
-            self._new_demand.clear()
-            if not symbols:
+        while any(self._new_demand.values()):
+            demand = {
+                channel: sorted(s for s in new if PREFIXES[channel] + s.encode() in self.subs)
+                for channel, new in self._new_demand.items()
+            }
+            for new in self._new_demand.values():
+                new.clear()
+            if not any(demand.values()):
                 return
             now = int(time.time())
             try:
                 async with self.redis.pipeline(transaction=False) as pipe:
-                    pipe.zadd(keys.INGEST_DEMAND, dict.fromkeys(symbols, now))
-                    pipe.publish(keys.INGEST_CONTROL, orjson.dumps({"action": "demand", "symbols": symbols}))
+                    for channel, symbols in demand.items():
+                        if symbols:
+                            pipe.zadd(DEMAND_KEYS[channel], dict.fromkeys(symbols, now))
+                    announcement: dict[str, object] = {"action": "demand", "symbols": demand[TICKS]}
+                    if demand[BOOKS]:
+                        announcement["orderbook"] = demand[BOOKS]
+                    pipe.publish(keys.INGEST_CONTROL, orjson.dumps(announcement))
                     await asyncio.wait_for(pipe.execute(), REDIS_TIMEOUT_S)
             except Exception as exc:  # noqa: BLE001 - announced again when Redis is back (set_available)
                 log.warning("stream: cannot announce demand: %s", exc)
@@ -263,14 +303,16 @@ class Hub:
     async def _refresh_demand_forever(self) -> None:
         while True:
             await asyncio.sleep(RENEW_SECONDS)
-            watched = self.watched_symbols()
             try:
                 if self.connections:
                     await self.leases.renew((conn.user_id, conn) for conn in self.connections)
-                if watched:
-                    await asyncio.wait_for(
-                        self.redis.zadd(keys.INGEST_DEMAND, dict.fromkeys(watched, int(time.time()))), REDIS_TIMEOUT_S
-                    )
+                for channel in (TICKS, BOOKS):
+                    watched = self.watched_symbols(channel)
+                    if watched:
+                        await asyncio.wait_for(
+                            self.redis.zadd(DEMAND_KEYS[channel], dict.fromkeys(watched, int(time.time()))),
+                            REDIS_TIMEOUT_S,
+                        )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - tried again at the next renewal

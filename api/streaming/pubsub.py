@@ -1,4 +1,5 @@
-"""The api worker's one Redis pub/sub connection: PSUBSCRIBE `stock:realtime:*`, read with a small
+"""The api worker's one Redis pub/sub connection: PSUBSCRIBE `stock:realtime:*` and
+`stock:orderbook:*`, read with a small
 RESP reader of its own (an asyncio protocol), so everything that arrived in one socket read is
 dispatched as one batch (the hub then writes each connection's ticks with one transport write).
 `run_pubsub` keeps it connected: it pings, notices a silent connection, and reconnects with
@@ -50,7 +51,7 @@ class _PubSubProtocol(asyncio.Protocol):
         if self.auth is not None:
             user, password = self.auth
             commands.append(command("AUTH", user, password) if user else command("AUTH", password))
-        commands.append(command("PSUBSCRIBE", keys.TICK_CHANNEL_PATTERN))
+        commands.append(command("PSUBSCRIBE", keys.TICK_CHANNEL_PATTERN, keys.BOOK_CHANNEL_PATTERN))
         self.transport.write(b"".join(commands))
 
     def ping(self) -> None:

@@ -1,4 +1,9 @@
-"""SSE `GET /api/stream/stocks?symbols=005930,000660`: the same ticks as the WebSocket, one way.
+"""SSE `GET /api/stream/stocks?symbols=005930,000660[&channel=orderbook]`: the same messages as
+the WebSocket, one way.
+
+With `channel=orderbook` the events are `subscribed`, one `bookSnapshot` per symbol (the last
+order book, `book` null when none is known), then `orderbook`; the rest of this note is about
+the default `ticks` channel.
 
 Auth: `Authorization: Bearer` or the `token` query parameter (EventSource cannot set headers).
 Events: `event: subscribed` (accepted/rejected symbols, like the WebSocket ack), then
@@ -18,7 +23,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Annotated, cast
+from typing import Annotated, Literal, cast
 
 import orjson
 from pydantic import Field
@@ -27,8 +32,8 @@ from sanic import Blueprint, Request
 from api.http.auth import bearer_token, verify_token
 from api.http.errors import ApiError
 from api.http.operations import NotBlank, Query, Raw, operation
-from api.streaming.frames import Message, sse_event
-from api.streaming.hub import Hub
+from api.streaming.frames import Message, dropped_payload, sse_event
+from api.streaming.hub import BOOKS, Hub
 from api.streaming.ws import normalize_symbols, valid_code
 from core.contract.ticks import tick_time_ms
 
@@ -40,12 +45,13 @@ RETRY_MS = 3000
 
 
 class SseConnection:
-    __slots__ = ("hub", "user_id", "symbols", "pending", "dropped", "queue_size", "wake")
+    __slots__ = ("hub", "user_id", "symbols", "books", "pending", "dropped", "queue_size", "wake")
 
     def __init__(self, hub: Hub, user_id: int, queue_size: int) -> None:
         self.hub = hub
         self.user_id = user_id
         self.symbols: set[str] = set()
+        self.books: set[str] = set()
         self.pending: deque[tuple[str | None, bytes]] = deque()
         self.dropped: dict[str, int] = {}
         self.queue_size = queue_size
@@ -54,12 +60,12 @@ class SseConnection:
     def deliver(self, message: Message) -> None:
         pending = self.pending
         if len(pending) >= self.queue_size:
-            for index, (sym, _) in enumerate(pending):
-                if sym is not None:
+            for index, (key, _) in enumerate(pending):
+                if key is not None:
                     del pending[index]
-                    self.dropped[sym] = self.dropped.get(sym, 0) + 1
+                    self.dropped[key] = self.dropped.get(key, 0) + 1
                     break
-        pending.append((message.symbol, message.sse_event))
+        pending.append((message.key, message.sse_event))
         self.wake.set()
 
     def flush(self) -> None:  # SSE writes from its handler task
@@ -70,10 +76,7 @@ class SseConnection:
         self.wake.set()
 
     def take(self) -> bytes:
-        chunks = [
-            sse_event("dropped", orjson.dumps({"type": "dropped", "symbol": s, "count": c}))
-            for s, c in self.dropped.items()
-        ]
+        chunks = [sse_event("dropped", dropped_payload(key, count)) for key, count in self.dropped.items()]
         self.dropped.clear()
         chunks.extend(frame for _, frame in self.pending)
         self.pending.clear()
@@ -102,6 +105,7 @@ class StreamQuery(Query):
         None
     )
     lastEventId: Annotated[str, Field(max_length=64, description="재연결: 마지막 이벤트 id")] | None = None  # noqa: N815
+    channel: Annotated[Literal["ticks", "orderbook"], Field(description="ticks 체결, orderbook 호가")] = "ticks"
 
 
 @operation(
@@ -109,7 +113,7 @@ class StreamQuery(Query):
     "GET",
     "/stream/stocks",
     tag="streaming",
-    summary="실시간 체결 SSE (event: tick)",
+    summary="실시간 체결·호가 SSE (event: tick | orderbook)",
     query=StreamQuery,
     response=Raw("text/event-stream"),
     errors=("MISSING_FIELD", "INVALID_REQUEST", "UNAUTHORIZED", "TOO_MANY_REQUESTS", "STREAM_UNAVAILABLE"),
@@ -147,13 +151,14 @@ async def stream_stocks(request: Request, query: StreamQuery) -> None:
             content_type="text/event-stream; charset=utf-8",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
         )
-        conn.symbols.update(accepted)
-        hub.add(conn, accepted)
-        first = [
-            b"retry: %d\n\n" % RETRY_MS,
-            sse_event("subscribed", orjson.dumps({"type": "subscribed", "accepted": accepted, "rejected": rejected})),
-        ]
-        first.extend(await _latest(hub, accepted, _last_event_ms(request)))
+        (conn.books if query.channel == BOOKS else conn.symbols).update(accepted)
+        hub.add(conn, accepted, query.channel)
+        ack = {"type": "subscribed", "channel": query.channel, "accepted": accepted, "rejected": rejected}
+        first = [b"retry: %d\n\n" % RETRY_MS, sse_event("subscribed", orjson.dumps(ack))]
+        if query.channel == BOOKS:
+            first.extend(sse_event("bookSnapshot", book) for book in await hub.book_snapshots(accepted))
+        else:
+            first.extend(await _latest(hub, accepted, _last_event_ms(request)))
         await response.send(b"".join(first))
         heartbeat = settings.stream.heartbeat_seconds
         deadline = settings.stream.slow_client_seconds
@@ -170,7 +175,7 @@ async def stream_stocks(request: Request, query: StreamQuery) -> None:
                 cast(asyncio.Transport, request.transport).abort()
                 break
     finally:
-        hub.close_connection(conn, conn.symbols)
+        hub.close_connection(conn, conn.symbols, conn.books)
 
 
 async def _latest(hub: Hub, symbols: list[str], after_ms: int | None) -> list[bytes]:

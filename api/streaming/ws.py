@@ -1,4 +1,10 @@
-"""WebSocket `/ws/stocks/`: authenticated tick stream with subscribe/unsubscribe.
+"""WebSocket `/ws/stocks/`: authenticated tick and order-book streams with subscribe/unsubscribe.
+
+Client messages: `{"action":"subscribe"|"unsubscribe","symbols":[...],"channel":"ticks"|"orderbook"}`
+(`channel` defaults to `ticks`). A subscription is acknowledged (`subscribed`, with the channel),
+then a snapshot per new symbol (`snapshot`: last tick and open 1-minute bar; `bookSnapshot`:
+last order book), then live `tick` / `orderbook` messages. Each channel allows
+`stream_max_symbols` symbols per connection.
 
 Auth: `token` query parameter, `Authorization: Bearer`, or `Sec-WebSocket-Protocol: bearer,
 <token>` (the server then answers with the `bearer` subprotocol). A missing, invalid, expired
@@ -28,8 +34,8 @@ from sanic.request import Request as SanicRequest
 from api.http.auth import bearer_token, verify_token
 from api.http.errors import ApiError
 from api.http.operations import Operation, Raw, declare
-from api.streaming.frames import Message, ws_text_frame
-from api.streaming.hub import STATUS_UNAVAILABLE, Hub
+from api.streaming.frames import Message, dropped_payload, stream_key, ws_text_frame
+from api.streaming.hub import BOOKS, STATUS_UNAVAILABLE, TICKS, Hub
 
 log = logging.getLogger("api.streaming")
 
@@ -99,6 +105,7 @@ class WsConnection:
         "hub",
         "user_id",
         "symbols",
+        "books",
         "transport",
         "can_write",
         "out",
@@ -117,7 +124,8 @@ class WsConnection:
         self.ws = ws
         self.hub = hub
         self.user_id = user_id
-        self.symbols: set[str] = set()
+        self.symbols: set[str] = set()  # the ticks channel
+        self.books: set[str] = set()  # the orderbook channel
         proto = ws.io_proto
         self.transport = proto.transport
         sock = self.transport.get_extra_info("socket")
@@ -134,7 +142,7 @@ class WsConnection:
         self.out: list[bytes] = []
         self.pending: deque[tuple[str | None, bytes]] = deque()
         self.dropped: dict[str, int] = {}
-        self.holding: set[str] = set()  # symbols whose snapshot is being read: their ticks wait in `held`
+        self.holding: set[str] = set()  # stream keys whose snapshot is being read: their messages wait in `held`
         self.held: list[tuple[str, bytes]] = []
         self.queue_size = queue_size
         self.deadline = deadline
@@ -142,20 +150,23 @@ class WsConnection:
         self.waiter: asyncio.Task | None = None
         self.closed = False
 
-    # called by the hub for every tick of a watched symbol
+    def watched(self, channel: str) -> set[str]:
+        return self.books if channel == BOOKS else self.symbols
+
+    # called by the hub for every message of a watched symbol
     def deliver(self, message: Message) -> None:
-        if self.holding and message.symbol in self.holding:
+        if self.holding and message.key in self.holding:
             if len(self.held) >= self.queue_size:
-                symbol = self.held.pop(0)[0]
-                self.dropped[symbol] = self.dropped.get(symbol, 0) + 1
-            self.held.append((message.symbol, message.ws_frame))
+                key = self.held.pop(0)[0]
+                self.dropped[key] = self.dropped.get(key, 0) + 1
+            self.held.append((message.key, message.ws_frame))
             return
         if not self.pending and self.can_write.is_set():
             if not self.out:
                 self.hub.dirty.append(self)
             self.out.append(message.ws_frame)
         else:
-            self._enqueue(message.symbol, message.ws_frame)
+            self._enqueue(message.key, message.ws_frame)
 
     # called by the hub once per batch for connections that got direct frames
     def flush(self) -> None:
@@ -177,18 +188,18 @@ class WsConnection:
         self.pending.append((None, ws_text_frame(payload)))
         self.pump()
 
-    def release(self, symbols: list[str]) -> None:
-        """The snapshots of `symbols` are sent: queue the ticks that arrived meanwhile."""
-        self.holding.difference_update(symbols)
+    def release(self, stream_keys: list[str]) -> None:
+        """The snapshots of `stream_keys` are sent: queue the messages that arrived meanwhile."""
+        self.holding.difference_update(stream_keys)
         held, self.held = self.held, []
-        for symbol, frame in held:
-            if symbol in self.holding:
-                self.held.append((symbol, frame))
+        for key, frame in held:
+            if key in self.holding:
+                self.held.append((key, frame))
             else:
-                self._enqueue(symbol, frame, pump=False)
+                self._enqueue(key, frame, pump=False)
         self.pump()
 
-    def _enqueue(self, symbol: str, frame: bytes, pump: bool = True) -> None:
+    def _enqueue(self, key: str, frame: bytes, pump: bool = True) -> None:
         pending = self.pending
         if len(pending) >= self.queue_size:
             victim = None
@@ -197,18 +208,16 @@ class WsConnection:
                     victim = index
                     break
             if victim is not None:
-                dropped_symbol = pending[victim][0]
+                dropped_key = pending[victim][0]
                 del pending[victim]
-                if dropped_symbol is not None:
-                    self.dropped[dropped_symbol] = self.dropped.get(dropped_symbol, 0) + 1
-        pending.append((symbol, frame))
+                if dropped_key is not None:
+                    self.dropped[dropped_key] = self.dropped.get(dropped_key, 0) + 1
+        pending.append((key, frame))
         if pump:
             self.pump()
 
     def _dropped_frames(self) -> list[bytes]:
-        frames = [
-            ws_text_frame(orjson.dumps({"type": "dropped", "symbol": s, "count": c})) for s, c in self.dropped.items()
-        ]
+        frames = [ws_text_frame(dropped_payload(key, count)) for key, count in self.dropped.items()]
         self.dropped.clear()
         return frames
 
@@ -256,7 +265,7 @@ class WsConnection:
         if self.dropped and not self.transport.is_closing():
             self.transport.write(b"".join(self._dropped_frames()))
         self.closed = True
-        self.hub.close_connection(self, self.symbols)
+        self.hub.close_connection(self, self.symbols, self.books)
         self.pending.clear()
         self.ws.fail_connection(CLOSE_SLOW, "too slow: send queue blocked")
 
@@ -301,6 +310,25 @@ def normalize_symbols(raw: object) -> list[str] | None:
 
 def valid_code(symbol: str) -> bool:
     return len(symbol) == 6 and symbol.isascii() and symbol.isalnum()
+
+
+CHANNELS = (TICKS, BOOKS)
+REQUEST_FORMAT = '{"action":"subscribe"|"unsubscribe","symbols":[...],"channel":"ticks"|"orderbook"} 형식이어야 합니다.'
+
+
+def parse_request(raw: str | bytes) -> tuple[str, str, list[str]] | None:
+    """(action, channel, symbols) of a client message, None when it is malformed."""
+    try:
+        msg = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(msg, dict):
+        return None
+    action, channel = msg.get("action"), msg.get("channel", TICKS)
+    symbols = normalize_symbols(msg.get("symbols"))
+    if action not in ("subscribe", "unsubscribe") or channel not in CHANNELS or symbols is None:
+        return None
+    return action, channel, symbols
 
 
 async def stocks_ws(request: Request, ws) -> None:
@@ -363,35 +391,27 @@ async def stocks_ws(request: Request, ws) -> None:
                     await ws.close(CLOSE_ABUSE, "too many messages")
                     break
                 continue
-            try:
-                msg = orjson.loads(raw)
-                action = msg.get("action") if isinstance(msg, dict) else None
-                symbols = normalize_symbols(msg.get("symbols")) if isinstance(msg, dict) else None
-            except orjson.JSONDecodeError:
-                action, symbols = None, None
-            if action not in ("subscribe", "unsubscribe") or symbols is None:
-                conn.send_control(
-                    error_message(
-                        "INVALID_REQUEST", '{"action":"subscribe"|"unsubscribe","symbols":[...]} 형식이어야 합니다.'
-                    )
-                )
+            parsed = parse_request(raw)
+            if parsed is None:
+                conn.send_control(error_message("INVALID_REQUEST", REQUEST_FORMAT))
                 if strike():
                     await ws.close(CLOSE_ABUSE, "too many invalid messages")
                     break
                 continue
+            action, channel, symbols = parsed
             if action == "subscribe":
-                over = await _subscribe(conn, hub, symbols, settings.stream.max_symbols)
+                over = await _subscribe(conn, hub, symbols, settings.stream.max_symbols, channel)
                 if over and strike():
                     await ws.close(CLOSE_ABUSE, "symbol limit exceeded repeatedly")
                     break
             else:
-                _unsubscribe(conn, hub, symbols)
+                _unsubscribe(conn, hub, symbols, channel)
     except Exception as exc:
         if not type(exc).__name__.startswith(("ConnectionClosed", "WebsocketClosed")):
             raise
     finally:
         conn.shutdown()
-        hub.close_connection(conn, conn.symbols)
+        hub.close_connection(conn, conn.symbols, conn.books)
 
 
 # `/ws/stocks/` is the documented path; `/ws/stocks` is accepted too.
@@ -401,7 +421,7 @@ declare(
     Operation(
         "GET",
         "/ws/stocks",
-        "실시간 체결 WebSocket (Upgrade; 메시지는 /api/asyncapi.json)",
+        "실시간 체결·호가 WebSocket (Upgrade; 메시지는 /api/asyncapi.json)",
         "streaming",
         None,
         None,
@@ -415,39 +435,42 @@ declare(
 )
 
 
-async def _subscribe(conn: WsConnection, hub: Hub, symbols: list[str], max_symbols: int) -> bool:
-    """Ack, snapshots for newly added symbols, then their ticks. True when the limit was hit."""
+async def _subscribe(conn: WsConnection, hub: Hub, symbols: list[str], max_symbols: int, channel: str) -> bool:
+    """Ack, snapshots for newly added symbols, then their messages. True when the limit was hit."""
+    watched = conn.watched(channel)
     accepted: list[str] = []
     rejected: list[dict[str, str]] = []
-    candidates = [s for s in symbols if s not in conn.symbols and valid_code(s)]
+    candidates = [s for s in symbols if s not in watched and valid_code(s)]
     known = await hub.is_known(candidates) if candidates else set()
     added: list[str] = []
     over = False
     for s in symbols:
-        if s in conn.symbols:
+        if s in watched:
             accepted.append(s)
         elif s not in known:
             rejected.append({"symbol": s, "reason": "UNKNOWN_SYMBOL"})
-        elif len(conn.symbols) + len(added) >= max_symbols:
+        elif len(watched) + len(added) >= max_symbols:
             rejected.append({"symbol": s, "reason": "SYMBOL_LIMIT"})
             over = True
         else:
             added.append(s)
             accepted.append(s)
-    ack = orjson.dumps({"type": "subscribed", "accepted": accepted, "rejected": rejected})
+    ack = orjson.dumps({"type": "subscribed", "channel": channel, "accepted": accepted, "rejected": rejected})
     if not added:
         conn.send_control(ack)
     else:
-        conn.holding.update(added)  # ticks of the new symbols wait behind their snapshots
-        conn.symbols.update(added)
-        hub.add(conn, added)
+        event = "tick" if channel == TICKS else BOOKS
+        held = [stream_key(event, s) for s in added]
+        conn.holding.update(held)  # messages of the new symbols wait behind their snapshots
+        watched.update(added)
+        hub.add(conn, added, channel)
         try:
-            snapshots = await hub.snapshots(added)
+            snapshots = await (hub.snapshots(added) if channel == TICKS else hub.book_snapshots(added))
             conn.send_control(ack)
             for snapshot in snapshots:
                 conn.send_control(snapshot)
         finally:
-            conn.release(added)
+            conn.release(held)
     if over:
         conn.send_control(
             error_message(
@@ -457,9 +480,11 @@ async def _subscribe(conn: WsConnection, hub: Hub, symbols: list[str], max_symbo
     return over
 
 
-def _unsubscribe(conn: WsConnection, hub: Hub, symbols: list[str]) -> None:
-    accepted = [s for s in symbols if s in conn.symbols]
-    rejected = [{"symbol": s, "reason": "NOT_SUBSCRIBED"} for s in symbols if s not in conn.symbols]
-    conn.symbols.difference_update(accepted)
-    hub.remove(conn, accepted)
-    conn.send_control(orjson.dumps({"type": "unsubscribed", "accepted": accepted, "rejected": rejected}))
+def _unsubscribe(conn: WsConnection, hub: Hub, symbols: list[str], channel: str) -> None:
+    watched = conn.watched(channel)
+    accepted = [s for s in symbols if s in watched]
+    rejected = [{"symbol": s, "reason": "NOT_SUBSCRIBED"} for s in symbols if s not in watched]
+    watched.difference_update(accepted)
+    hub.remove(conn, accepted, channel)
+    ack = {"type": "unsubscribed", "channel": channel, "accepted": accepted, "rejected": rejected}
+    conn.send_control(orjson.dumps(ack))

@@ -1,6 +1,8 @@
-"""The users' data: accounts and favorites. Every favorite query is scoped by the user's id."""
+"""The users' data: accounts and favorites. Every query is scoped by the signed-in user's id."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import asyncpg
 
@@ -27,7 +29,7 @@ async def user_by_email(db: asyncpg.Pool, email: str) -> asyncpg.Record | None:
 
 
 async def user_by_id(db: asyncpg.Pool, user_id: int) -> asyncpg.Record | None:
-    return await db.fetchrow("SELECT id, email, username FROM users WHERE id = $1", user_id)
+    return await db.fetchrow("SELECT id, email, username, tokens_valid_after FROM users WHERE id = $1", user_id)
 
 
 async def favorites(db: asyncpg.Pool, user_id: int) -> list[asyncpg.Record]:
@@ -55,3 +57,45 @@ async def delete_favorite(db: asyncpg.Pool, user_id: int, favorite_id: int) -> i
         "DELETE FROM favorites WHERE id = $1 AND user_id = $2 RETURNING id", favorite_id, user_id
     )
     return deleted
+
+
+# ------------------------------------------------------------------------------------- account control
+
+
+async def account(db: asyncpg.Pool, user_id: int) -> asyncpg.Record | None:
+    return await db.fetchrow("SELECT id, email, username, password_hash, created_at FROM users WHERE id = $1", user_id)
+
+
+async def set_password(db: asyncpg.Pool, user_id: int, password_hash: str, tokens_valid_after: dt.datetime) -> bool:
+    updated = await db.fetchval(
+        "UPDATE users SET password_hash = $2, tokens_valid_after = $3 WHERE id = $1 RETURNING id",
+        user_id,
+        password_hash,
+        tokens_valid_after,
+    )
+    return updated is not None
+
+
+async def delete_account(db: asyncpg.Pool, user_id: int) -> tuple[int, int] | None:
+    """Delete the user and everything of theirs (favorites and comparisons go by ON DELETE CASCADE);
+    (favorites, comparisons) deleted, or None when the user was already gone."""
+    async with db.acquire() as conn, conn.transaction():
+        counts = await conn.fetchrow(
+            """SELECT (SELECT count(*) FROM favorites WHERE user_id = $1) AS favorites,
+                      (SELECT count(*) FROM comparisons WHERE user_id = $1) AS comparisons
+               FROM users WHERE id = $1 FOR UPDATE""",
+            user_id,
+        )
+        if counts is None:
+            return None
+        await conn.execute("DELETE FROM users WHERE id = $1", user_id)
+        return counts["favorites"], counts["comparisons"]
+
+
+async def favorites_with_companies(db: asyncpg.Pool, user_id: int) -> list[asyncpg.Record]:
+    return await db.fetch(
+        """SELECT f.id, f.company_id, c.symbol, c.name, f.created_at
+           FROM favorites f JOIN companies c ON c.id = f.company_id
+           WHERE f.user_id = $1 ORDER BY f.created_at, f.id""",
+        user_id,
+    )

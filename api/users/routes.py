@@ -1,21 +1,32 @@
-"""/api/users: signup, login, token refresh (rotation), logout (deny-list), me, favorites.
+"""/api/users: signup, login, token refresh (rotation), logout (deny-list), me, favorites, and
+account control: password change, account deletion, data export.
 
 Passwords are bcrypt-hashed in a thread so the event loop never waits for the hash. Another
-user's favorite is always 404.
+user's favorite is always 404. Every account route acts on the token's user only (there is no
+user id in their paths). A password change voids every token issued before it — the other
+sessions are signed out at once — and answers with a fresh pair for the session that made it;
+deleting the account voids all of the user's tokens and deletes the user row, favorites and
+comparisons in one transaction. Both need the current password (403 FORBIDDEN when it is wrong,
+not 401: the session itself is fine) and count against the stricter login rate limit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import math
 import re
+import time
 from typing import Any
 
 import asyncpg
 import bcrypt
+import orjson
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from api import quotes
+from api.comparisons import queries as comparison_queries
 from api.http import auth
 from api.http.auth import Claims
 from api.http.errors import ApiError
@@ -24,16 +35,22 @@ from api.http.responses import ok
 from api.users import queries
 from api.users.shapes import (
     EMAIL_PATTERN,
+    AccountDeleted,
+    AccountDeleteRequest,
+    ExportedComparison,
+    ExportedFavorite,
     Favorite,
     FavoriteDeleted,
     FavoriteRequest,
     LoginRequest,
     LogoutRequest,
+    PasswordChangeRequest,
     RefreshRequest,
     SignedUp,
     SignupRequest,
     Tokens,
     User,
+    UserExport,
 )
 
 bp = Blueprint("users", url_prefix="/api/users")
@@ -161,7 +178,7 @@ async def refresh(request: Request, body: RefreshRequest) -> HTTPResponse:
     if not await auth.revoke_once(ctx.redis, claims):  # a refresh token works exactly once
         raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
     row = await queries.user_by_id(ctx.db, claims.user_id)
-    if row is None:
+    if row is None or _voided(row, claims):
         raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
     return _token_response(request, _user(row), "토큰을 갱신했습니다.")
 
@@ -274,3 +291,130 @@ async def delete_favorite(request: Request, favorite_id: int, user: Claims) -> H
         raise ApiError("NOT_FOUND", "즐겨찾기를 찾을 수 없습니다.")
     data: FavoriteDeleted = {"favoriteId": deleted}
     return ok(data, "즐겨찾기에서 삭제했습니다.")
+
+
+# --------------------------------------------------------------------------------------- account control
+
+
+def _voided(row: asyncpg.Record, claims: Claims) -> bool:
+    """Issued before the user's last password change (the durable copy of the Redis check)."""
+    cutoff = row["tokens_valid_after"]
+    return cutoff is not None and claims.issued_at < cutoff.timestamp()
+
+
+async def _confirmed_account(request: Request, user: Claims, password: str, field: str) -> asyncpg.Record:
+    row = await queries.account(request.app.ctx.db, user.user_id)
+    if row is None:
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
+    if not await _check(password, row["password_hash"].encode()):
+        raise ApiError("FORBIDDEN", "비밀번호가 올바르지 않습니다.", field=field)
+    return row
+
+
+@operation(
+    bp,
+    "PUT",
+    "/me/password",
+    tag="users",
+    summary="비밀번호 변경 (다른 세션은 모두 로그아웃, 이 세션은 새 토큰)",
+    body=PasswordChangeRequest,
+    auth=True,
+    response=Envelope(Tokens, TOKENS_EXTRA),
+    errors=("MISSING_FIELD", "INVALID_REQUEST", "INVALID_PASSWORD", "UNAUTHORIZED", "FORBIDDEN"),
+)
+async def change_password(request: Request, body: PasswordChangeRequest, user: Claims) -> HTTPResponse:
+    ctx = request.app.ctx
+    if not valid_password(body.newPassword):
+        raise ApiError("INVALID_PASSWORD", field="newPassword")
+    row = await _confirmed_account(request, user, body.currentPassword, "currentPassword")
+    if body.newPassword == body.currentPassword:
+        raise ApiError("INVALID_PASSWORD", "새 비밀번호는 현재 비밀번호와 달라야 합니다.", field="newPassword")
+    hashed = await _hash(body.newPassword, ctx.settings.api.bcrypt_rounds)
+    # Whole milliseconds, so PostgreSQL's microseconds and Redis hold exactly the same moment.
+    cutoff = math.floor(time.time() * 1000) / 1000
+    # Redis first: if it fails nothing changed; if PostgreSQL then fails, the sessions are signed out anyway.
+    await auth.revoke_issued_before(ctx.settings, ctx.redis, user.user_id, cutoff)
+    if not await queries.set_password(ctx.db, user.user_id, hashed, dt.datetime.fromtimestamp(cutoff, dt.UTC)):
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
+    issued = auth.issue_tokens(ctx.settings, user.user_id, not_before=cutoff)
+    data: Tokens = {**issued, "user": _user(row)}
+    return ok(data, "비밀번호를 변경했습니다. 다른 기기에서는 다시 로그인해야 합니다.", **issued)
+
+
+@operation(
+    bp,
+    "DELETE",
+    "/me",
+    tag="users",
+    summary="회원 탈퇴 (계정, 즐겨찾기, 비교, 모든 토큰 삭제)",
+    body=AccountDeleteRequest,
+    auth=True,
+    response=Envelope(AccountDeleted),
+    errors=("MISSING_FIELD", "INVALID_REQUEST", "UNAUTHORIZED", "FORBIDDEN"),
+)
+async def delete_account(request: Request, body: AccountDeleteRequest, user: Claims) -> HTTPResponse:
+    ctx = request.app.ctx
+    await _confirmed_account(request, user, body.password, "password")
+    # Every token, also any issued by a login racing this request; user ids are never reused.
+    await auth.revoke_issued_before(ctx.settings, ctx.redis, user.user_id, math.inf)
+    counts = await queries.delete_account(ctx.db, user.user_id)
+    if counts is None:
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
+    data: AccountDeleted = {"userId": user.user_id, "favoritesDeleted": counts[0], "comparisonsDeleted": counts[1]}
+    return ok(data, "회원 탈퇴가 완료되었습니다. 계정과 저장된 데이터가 모두 삭제되었습니다.")
+
+
+@operation(
+    bp,
+    "GET",
+    "/me/export",
+    tag="users",
+    summary="내 데이터 내보내기 (JSON 파일: 프로필, 즐겨찾기, 비교; 비밀번호 해시 제외)",
+    auth=True,
+    response=Envelope(UserExport),
+    errors=("UNAUTHORIZED",),
+)
+async def export_data(request: Request, user: Claims) -> HTTPResponse:
+    db = request.app.ctx.db
+    row = await queries.account(db, user.user_id)
+    if row is None:
+        raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
+    favorites: list[ExportedFavorite] = [
+        {
+            "favoriteId": r["id"],
+            "companyId": r["company_id"],
+            "symbol": r["symbol"],
+            "name": r["name"],
+            "createdAt": r["created_at"].isoformat(),
+        }
+        for r in await queries.favorites_with_companies(db, user.user_id)
+    ]
+    comparisons: list[ExportedComparison] = []
+    for r in await comparison_queries.list_owned(db, user.user_id):
+        companies = r["companies"]
+        companies = orjson.loads(companies) if isinstance(companies, str) else companies
+        comparisons.append(
+            {
+                "comparisonId": r["id"],
+                "name": r["name"],
+                "createdAt": r["created_at"].isoformat(),
+                "companies": companies,
+            }
+        )
+    now = dt.datetime.now(dt.UTC)
+    data: UserExport = {
+        "exportedAt": now.isoformat(),
+        "profile": {
+            "userId": row["id"],
+            "email": row["email"],
+            "username": row["username"],
+            "createdAt": row["created_at"].isoformat(),
+        },
+        "favorites": favorites,
+        "comparisons": comparisons,
+    }
+    response = ok(data, "내 데이터를 내보냈습니다.")
+    filename = f"krx-my-data-{now.strftime('%Y%m%d')}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

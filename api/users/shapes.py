@@ -49,6 +49,23 @@ class LogoutRequest(Body):
     refreshToken: Annotated[str, Field(max_length=4096, description="함께 폐기할 refresh token"), NoNul] | None = None
 
 
+class PasswordChangeRequest(Body):
+    model_config = ConfigDict(
+        json_schema_extra={"example": {"currentPassword": "SecurePass123!", "newPassword": "NewSecure456!"}}
+    )
+
+    currentPassword: Password
+    newPassword: Annotated[
+        Password, Field(description="영문, 숫자, 특수문자를 포함해 8자 이상, 현재 비밀번호와 달라야 함")
+    ]
+
+
+class AccountDeleteRequest(Body):
+    model_config = ConfigDict(json_schema_extra={"example": {"password": "SecurePass123!"}})
+
+    password: Annotated[Password, Field(description="본인 확인용 현재 비밀번호")]
+
+
 class FavoriteRequest(Body):
     companyId: Annotated[Id, Field(description="기업 ID", examples=[1])]
 
@@ -87,3 +104,46 @@ class Favorite(TypedDict):
 
 class FavoriteDeleted(TypedDict):
     favoriteId: int
+
+
+class AccountDeleted(TypedDict):
+    userId: int
+    favoritesDeleted: int
+    comparisonsDeleted: int
+
+
+class ExportedProfile(TypedDict):
+    userId: int
+    email: str
+    username: str
+    createdAt: str
+
+
+class ExportedFavorite(TypedDict):
+    favoriteId: int
+    companyId: int
+    symbol: str
+    name: str
+    createdAt: str
+
+
+class ExportedCompany(TypedDict):
+    companyId: int
+    symbol: str
+    companyName: str
+
+
+class ExportedComparison(TypedDict):
+    comparisonId: int
+    name: str
+    createdAt: str
+    companies: list[ExportedCompany]
+
+
+class UserExport(TypedDict):
+    """Everything the platform keeps about a user, except the password hash."""
+
+    exportedAt: str
+    profile: ExportedProfile
+    favorites: list[ExportedFavorite]
+    comparisons: list[ExportedComparison]

@@ -3,11 +3,15 @@
 | key / channel | type | written by | read by | meaning |
 |---|---|---|---|---|
 | `stock:realtime:{symbol}` | pub/sub | ingest | api hub | tick JSON (`ticks`) |
+| `stock:orderbook:{symbol}` | pub/sub | ingest | api hub | order book JSON (`orderbooks`) |
+| `orderbook:last:{symbol}` | string | ingest | api (snapshots) | the latest order book JSON |
 | `tick:last:{symbol}` | string | ingest | api (snapshots, SSE resume) | the latest tick JSON |
 | `bar:{interval}:{symbol}` | string | ingest | api (ohlcv, snapshots) | the open bar JSON (`bars`) |
+| `market:feed` | string (expires) | ingest | api market status | the feed's 장운영 code and when it was seen |
 | `ingest:status` | hash | ingest | api health | heartbeat (`status.INGEST_FIELDS`) |
 | `ingest:symbols` | hash | ingest | tests, operators | symbol → stream/poll |
 | `ingest:demand` | zset | api hub | ingest allocator | symbols watched in browsers, scored by time |
+| `ingest:demand:orderbook` | zset | api hub | ingest allocator | symbols whose order book browsers watch |
 | `ingest:control` | pub/sub | api hub | ingest | "reallocate now" |
 | `ingest:lock:{key id}` | string | ingest | ingest | which process owns a KIS app key |
 | `jobs:collectors` | hash | jobs | api health | collector → status JSON (`status`) |
@@ -15,6 +19,7 @@
 | `analysis:gemini:{date}` | set | jobs | jobs | subjects Gemini was asked about that day (one call each) |
 | `news:buffer`, `news:processing`, `news:cursor` | list, list, string | jobs | jobs | the at-least-once news buffer |
 | `auth:revoked:{jti}` | string | api | api | token deny-list until expiry |
+| `auth:valid-after:{user}` | string | api | api | tokens issued before this time are void (password, deletion) |
 | `ratelimit:{ip,user,auth}:{subject}:{minute}` | counter | api | api | fixed-window rate limits |
 | `stream:connections:{user}` | zset | api | api | open streams per user, leases |
 | `cache:…` | string | api | api; jobs delete | response cache (families below) |
@@ -24,9 +29,14 @@ from __future__ import annotations
 
 TICK_CHANNEL_PREFIX = "stock:realtime:"
 TICK_CHANNEL_PATTERN = TICK_CHANNEL_PREFIX + "*"
+BOOK_CHANNEL_PREFIX = "stock:orderbook:"
+BOOK_CHANNEL_PATTERN = BOOK_CHANNEL_PREFIX + "*"
+MARKET_FEED = "market:feed"
+MARKET_FEED_TTL_S = 120  # a feed not heard from for this long says nothing about the market
 INGEST_STATUS = "ingest:status"
 INGEST_SYMBOLS = "ingest:symbols"
 INGEST_DEMAND = "ingest:demand"
+INGEST_BOOK_DEMAND = "ingest:demand:orderbook"
 INGEST_CONTROL = "ingest:control"
 COLLECTORS = "jobs:collectors"
 NEWS_BUFFER = "news:buffer"
@@ -38,6 +48,14 @@ CACHE_PREFIX = "cache:"
 
 def tick_channel(symbol: str) -> str:
     return TICK_CHANNEL_PREFIX + symbol
+
+
+def book_channel(symbol: str) -> str:
+    return BOOK_CHANNEL_PREFIX + symbol
+
+
+def last_book(symbol: str) -> str:
+    return f"orderbook:last:{symbol}"
 
 
 def last_tick(symbol: str) -> str:
@@ -62,6 +80,10 @@ def gemini_attempts(day: str) -> str:
 
 def revoked_token(jti: str) -> str:
     return REVOKED_PREFIX + jti
+
+
+def tokens_valid_after(user_id: int) -> str:
+    return f"auth:valid-after:{user_id}"
 
 
 def rate_limit(kind: str, subject: object, window: int) -> str:

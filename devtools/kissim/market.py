@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from devtools.kissim.records import trade_record
+from devtools.kissim.records import book_record, trade_record
 
 KST = timezone(timedelta(hours=9))
 SESSION_SECONDS = 6 * 3600 + 30 * 60  # 09:00–15:30
@@ -272,9 +272,13 @@ class SymbolMarket:
     buy_qty: int = 0
     last_record: str = ""
     carry: float = 0.0
+    best_ask: int = 0
+    best_bid: int = 0
+    depth: dict[int, int] = field(default_factory=dict)  # resting size per price level
 
     def __post_init__(self) -> None:
         self.rnd = random.Random(f"{self.seed}:{self.symbol}")
+        self.book_rnd = random.Random(f"{self.seed}:{self.symbol}:book")  # books do not change the trades
         self.prev_close = self.history.last_close
         self.prev_volume = max(1, self.history.last_volume)
 
@@ -360,6 +364,7 @@ class SymbolMarket:
             self.day_low, self.low_hour = price, hhmmss
         self.acc_volume += volume
         self.acc_amount += price * volume
+        self._hit(price, volume, buy)
         if buy:
             self.buy_count += 1
             self.buy_qty += volume
@@ -368,6 +373,77 @@ class SymbolMarket:
             self.sell_qty += volume
         self.last_record = self._record(price, volume, buy, hhmmss, date, lower, upper)
         return Trade(self.symbol, self.buy_count + self.sell_count, self.acc_volume, self.last_record)
+
+    # -- the order book ---------------------------------------------------------------------
+    def _resting_size(self, price: int) -> int:
+        size = self.depth.get(price)
+        if size is None:
+            size = self.depth[price] = max(1, int(self.book_rnd.lognormvariate(math.log(self.mean_volume * 6), 0.8)))
+        return size
+
+    def _hit(self, price: int, volume: int, buy: bool) -> None:
+        """A buyer lifts the best ask, a seller hits the best bid: the touch moves to the trade and the
+        traded size leaves that level (an emptied level refills with new orders later)."""
+        if buy:
+            self.best_ask, self.best_bid = price, step_tick(price, -1)
+        else:
+            self.best_ask, self.best_bid = step_tick(price, 1), price
+        left = self._resting_size(price) - volume
+        if left > 0:
+            self.depth[price] = left
+        else:
+            del self.depth[price]
+        if len(self.depth) > 200:  # levels far from the price are forgotten
+            for level in sorted(self.depth, key=lambda p: abs(p - price))[100:]:
+                del self.depth[level]
+
+    def order_book(self, hhmmss: str, pre_open: bool = False) -> str:
+        """H0STASP0 of this moment: 10 levels each side of the touch on the tick grid (best bid ≤ last
+        trade ≤ best ask), zero beyond the daily limits; before the open, the auction's expected price."""
+        lower, upper = limits(self.prev_close)
+        expected = 0
+        if pre_open or not self.best_ask:
+            reference = self.price or self.prev_close
+            expected = min(upper, max(lower, step_tick(reference, self.book_rnd.choice((-2, -1, 0, 1, 2)))))
+            ask, bid = expected, step_tick(expected, -1)
+        else:
+            ask, bid = self.best_ask, self.best_bid
+        asks, bids = [], []
+        for _ in range(10):
+            asks.append((ask, self._resting_size(ask)) if ask <= upper else (0, 0))
+            bids.append((bid, self._resting_size(bid)) if bid >= lower else (0, 0))
+            ask, bid = step_tick(ask, 1), step_tick(bid, -1)
+        pc = self.prev_close
+        if pre_open:
+            change = expected - pc
+            quantity = max(1, int(self.mean_volume * 20))
+            auction = {
+                "antc_cnpr": expected,
+                "antc_cnqn": quantity,
+                "antc_vol": quantity,
+                "antc_cntg_vrss": change,
+                "antc_cntg_vrss_sign": 2 if change > 0 else 5 if change < 0 else 3,
+                "antc_cntg_prdy_ctrt": change / pc * 100,
+            }
+        else:  # KIS's continuous-session quirk (external-apis.md §1.9): no price, "minus the previous close"
+            auction = {
+                "antc_cnpr": 0,
+                "antc_cnqn": 0,
+                "antc_vol": 0,
+                "antc_cntg_vrss": -pc,
+                "antc_cntg_vrss_sign": 5,
+                "antc_cntg_prdy_ctrt": -100.0,
+            }
+        return book_record(
+            symbol=self.symbol,
+            hhmmss=hhmmss,
+            hour_cls_code="B" if pre_open else "0",
+            asks=asks,
+            bids=bids,
+            acml_vol=self.acc_volume,
+            stck_deal_cls_code=0,
+            **auction,
+        )
 
     def _record(self, price: int, volume: int, buy: bool, hhmmss: str, date: str, lower: int, upper: int) -> str:
         pc = self.prev_close
@@ -506,6 +582,12 @@ class SymbolMarket:
 
 def kst_now(now: float | None = None) -> datetime:
     return datetime.fromtimestamp(time.time() if now is None else now, KST)
+
+
+def in_pre_open(kst: datetime) -> bool:
+    """The opening auction's order-taking, weekdays 08:30–09:00 KST."""
+    minutes = kst.hour * 60 + kst.minute
+    return kst.weekday() < 5 and 8 * 60 + 30 <= minutes < 9 * 60
 
 
 def market_hours_fraction(kst: datetime) -> float | None:

@@ -22,13 +22,14 @@ from pathlib import Path
 import orjson
 from aiohttp import WSMsgType, web
 
-from devtools.kissim.market import History, SymbolMarket, kst_now, market_hours_fraction
-from devtools.kissim.records import TR_ID, trade_frame
+from devtools.kissim.market import History, SymbolMarket, in_pre_open, kst_now, market_hours_fraction
+from devtools.kissim.records import BOOK_TR_ID, TR_ID, book_frame, trade_frame
 
 log = logging.getLogger("kissim")
 
 TRADE_TR = TR_ID
-BOOK_TR = "H0STASP0"
+BOOK_TR = BOOK_TR_ID
+BOOK_REFRESH_S = 1.0
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
 
@@ -114,6 +115,7 @@ class KisSim:
         self.token_issued: dict[str, int] = defaultdict(int)
         self._next_id = 0
         self._market_status: str | None = None
+        self._book_sent: dict[str, float] = {}  # symbol → wall time its last order book went out
         self._saved: dict[str, dict] = {}
         self.load_state()
 
@@ -178,6 +180,28 @@ class KisSim:
                 listeners.setdefault(symbol, [])
         return listeners
 
+    def _book_listeners(self) -> dict[str, list[Session]]:
+        listeners: dict[str, list[Session]] = defaultdict(list)
+        for session in self.sessions.values():
+            if session.closing or session.refused or session.silent:
+                continue
+            for tr_id, tr_key in session.registrations:
+                if tr_id == BOOK_TR:
+                    listeners[tr_key].append(session)
+        return listeners
+
+    def _books(self, now: float, kst: datetime, traded: set[str], pre_open: bool, sends: dict[int, list[str]]) -> None:
+        """An order book after every interval with trades of the symbol, else once a second."""
+        hhmmss = kst.strftime("%H%M%S")
+        for symbol, listeners in self._book_listeners().items():
+            if symbol not in traded and now - self._book_sent.get(symbol, 0.0) < BOOK_REFRESH_S:
+                continue
+            self._book_sent[symbol] = now
+            frame = book_frame([self.market(symbol).order_book(hhmmss, pre_open)])
+            for session in listeners:
+                sends[session.id].append(frame)
+            self.stats["books_sent"] += 1
+
     async def run_market(self) -> None:
         interval = self.config.frame_interval_ms / 1000
         last = time.time()
@@ -200,10 +224,17 @@ class KisSim:
                 self._market_status = status
                 await self._send_market_status(kst, status)
             if fraction is None:
+                if in_pre_open(kst):  # the opening auction: books with the expected price, no trades
+                    sends: dict[int, list[str]] = defaultdict(list)
+                    self._books(now, kst, set(), True, sends)
+                    await asyncio.gather(*(self._send_many(self.sessions.get(sid), f) for sid, f in sends.items()))
                 return
-        sends: dict[int, list[str]] = defaultdict(list)
+        sends = defaultdict(list)
+        traded: set[str] = set()
         for symbol, listeners in self._active_symbols().items():
             trades = self.market(symbol).advance(now, dt, kst, fraction)
+            if trades:
+                traded.add(symbol)
             if not trades or not listeners:
                 continue
             extra = self.faults.extra_fields > 0
@@ -222,6 +253,7 @@ class KisSim:
                 self.stats["frames_sent"] += 1
                 if self.config.ledger:
                     self.ledger[symbol].extend((t.seq, t.acc_volume) for t in trades)
+        self._books(now, kst, traded, False, sends)
         if self.faults.malformed > 0 and sends:
             self.faults.malformed -= 1
             bad = [
@@ -515,7 +547,8 @@ class KisSim:
                 "appkey": s.appkey,
                 "refused": s.refused,
                 "silent": s.silent,
-                "registrations": sorted(k for t, k in s.registrations),
+                "registrations": sorted(k for t, k in s.registrations if t != BOOK_TR),
+                "books": sorted(k for t, k in s.registrations if t == BOOK_TR),
             }
             for s in self.sessions.values()
         ]

@@ -247,3 +247,50 @@ def test_a_restarted_kissim_continues_the_day(output_dir):
     assert after[33] == before[33]
     assert int(after[13]) > int(before[13])  # accumulated volume continued
     assert int(after[15]) + int(after[16]) > int(before[15]) + int(before[16])  # and the sequence
+
+
+def test_order_books_are_consistent_with_the_trades(kissim):
+    """H0STASP0 next to H0STCNT0: the best bid ≤ the last trade ≤ the best ask, on the tick grid,
+    ten ordered levels each side, totals that add up, and sizes that move as trades hit them."""
+    import tickcore
+
+    async def run() -> tuple[list[dict], list[dict]]:
+        async with aiohttp.ClientSession() as http:
+            r = await http.post(
+                kissim.url + "/oauth2/Approval",
+                json={"grant_type": "client_credentials", "appkey": "bookkey", "secretkey": "sec"},
+            )
+            approval = (await r.json())["approval_key"]
+        trades, books = [], []
+        async with websockets.connect(f"ws://127.0.0.1:{kissim.port}", ping_interval=None) as ws:
+            await ws.send(sub(approval, "005930", tr_id="H0STASP0"))
+            assert (await next_control(ws))["body"]["msg_cd"] == "OPSP0000"
+            await ws.send(sub(approval, "005930"))
+            assert (await next_control(ws))["body"]["msg_cd"] == "OPSP0000"
+            while len(books) < 30:
+                msg = await asyncio.wait_for(ws.recv(), 5)
+                if msg[0] != "0":
+                    if "PINGPONG" in msg:
+                        await ws.send(msg)
+                    continue
+                frame = tickcore.parse_frame(msg)
+                if frame["kind"] == "trades":
+                    trades.extend(frame["records"])
+                elif frame["kind"] == "order_books":
+                    books.extend((trades[-1]["price"] if trades else None, b) for b in frame["records"])
+        return trades, books
+
+    trades, books = asyncio.run(run())
+    sizes_seen = set()
+    for last_price, book in books:
+        asks, bids = book["ask_prices"], book["bid_prices"]
+        assert asks == sorted(asks) and bids == sorted(bids, reverse=True)
+        assert bids[0] < asks[0]
+        for price in asks + bids:
+            assert price == 0 or price % tick_size(price) == 0
+        assert book["total_ask_size"] == sum(book["ask_sizes"]) and book["total_bid_size"] == sum(book["bid_sizes"])
+        if last_price is not None:
+            assert bids[0] <= last_price <= asks[0]
+        sizes_seen.add((asks[0], book["ask_sizes"][0]))
+    assert len(trades) > 10 and len(books) == 30
+    assert len(sizes_seen) > 1  # the touch and its size move with the trades

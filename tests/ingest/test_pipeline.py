@@ -21,6 +21,8 @@ from core.contract import keys
 from core.contract.bars import FIELDS, decode_open_bar
 from devtools.embedded import _pg_bin
 from tests.ingest.helpers import Kissim, ingest_env, query, start_ingest, wait_until
+from tests.streaming.helpers import AsyncApi
+from tests.support.harness import REPO_ROOT
 
 SYMBOLS = ["005930", "000660", "035420", "051910", "068270"]
 KEY = "pipekey0001"
@@ -148,6 +150,9 @@ def test_ticks_flow_to_redis_and_postgres(collector, ingest, kissim, r, database
     assert tick["low"] <= tick["price"] <= tick["high"]
     last = orjson.loads(wait_until(lambda: r.get(f"tick:last:{tick['symbol']}"), 2, message="tick:last"))
     assert last["symbol"] == tick["symbol"]
+    assert tick["marketCode"] == "20" and tick["session"] == "0" and tick["halted"] is False  # kissim: 장중 보통
+    feed = orjson.loads(wait_until(lambda: r.get(keys.MARKET_FEED), 2, message="market:feed"))
+    assert feed["code"] == "20" and feed["source"] == "kissim" and 0 < r.ttl(keys.MARKET_FEED) <= 120
     bar = decode_open_bar(r.get(keys.open_bar("1m", tick["symbol"])))
     assert bar is not None and set(bar) == set(FIELDS)
     assert bar["low"] <= bar["close"] <= bar["high"] and bar["time"] % 60 == 0
@@ -164,6 +169,33 @@ def test_ticks_flow_to_redis_and_postgres(collector, ingest, kissim, r, database
     # simulated: nothing of kissim's in the real history
     assert query(database_url, "SELECT count(*) AS n FROM public.stock_ticks")[0]["n"] == 0
     assert row["source"] == "kissim" and row["symbol"] in SYMBOLS and row["side"] in (1, 5)
+
+
+def test_order_books_of_watched_symbols_are_published_and_match_the_asyncapi_document(ingest, kissim, r):
+    spec = AsyncApi(orjson.loads((REPO_ROOT / "api/streaming/asyncapi.json").read_bytes()))
+    watched = SYMBOLS[1]
+    pubsub = r.pubsub()
+    pubsub.subscribe(keys.book_channel(watched), keys.tick_channel(watched))
+    r.zadd(keys.INGEST_BOOK_DEMAND, {watched: time.time()})
+    r.publish(keys.INGEST_CONTROL, orjson.dumps({"action": "demand", "symbols": [], "orderbook": [watched]}))
+    wait_until(lambda: any(watched in s["books"] for s in kissim.stats()["sessions"]), 10, message="book registered")
+    books, ticks = [], []
+    deadline = time.monotonic() + 15
+    while (len(books) < 3 or not ticks) and time.monotonic() < deadline:
+        msg = pubsub.get_message(timeout=1)
+        if msg and msg["type"] == "message":
+            (books if msg["channel"].startswith(b"stock:orderbook:") else ticks).append(orjson.loads(msg["data"]))
+    pubsub.close()
+    assert len(books) >= 3 and ticks, ingest.output()
+    for book in books:
+        spec.check(book, "orderbook")
+        assert book["symbol"] == watched and book["source"] == "kissim" and len(book["asks"]) == len(book["bids"]) == 10
+        asks, bids = [p for p, _ in book["asks"]], [p for p, _ in book["bids"]]
+        assert asks == sorted(asks) and bids == sorted(bids, reverse=True) and bids[0] < asks[0]
+    spec.check(ticks[-1], "tick")
+    assert orjson.loads(r.get(keys.last_book(watched)))["symbol"] == watched
+    wait_until(lambda: status(r)["detail"]["keys"][0]["bookSlots"] == 1, 5, message="bookSlots in the status")
+    r.delete(keys.INGEST_BOOK_DEMAND)
 
 
 def test_malformed_and_extra_field_frames_are_counted_and_the_stream_continues(ingest, kissim, r):

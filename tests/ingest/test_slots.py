@@ -12,7 +12,7 @@ import orjson
 import pytest
 import redis
 
-from ingest.allocator import allocate, ordered_wanted
+from ingest.allocator import allocate, allocate_books, ordered_wanted
 from tests.ingest.helpers import Kissim, ingest_env, start_ingest, wait_until
 from tests.support import harness
 
@@ -162,3 +162,21 @@ def test_a_second_process_on_the_same_key_neither_steals_nor_storms(kissim, r, d
         first.stop()
         if second is not None:
             assert second.stop() == 0
+
+
+def test_order_books_share_the_budget_and_trades_come_first():
+    trades = [f"{i:06d}" for i in range(1, 40)]
+    streams = allocate(["a"], 41, trades, {}).streams
+    assert len(streams["a"]) == 39
+    books = allocate_books(["a"], 41, streams, ["000001", "000002", "000003"], {})
+    assert books == {"a": ["000001", "000002"]}  # 39 trades + 2 books = 41
+    # with a second key: 42 trades fill "a" and put one on "b"; books go to the key streaming their
+    # trades when it has room, else to any key with room
+    many = [f"{i:06d}" for i in range(1, 43)]
+    streams = allocate(["a", "b"], 41, many, {}).streams
+    assert len(streams["a"]) == 41 and streams["b"] == ["000042"]
+    books = allocate_books(["a", "b"], 41, streams, ["000042", "000001", "000002"], {})
+    assert books == {"a": [], "b": ["000042", "000001", "000002"]}
+    # more trade demand takes the slots back from the books
+    more = allocate(["a"], 41, [f"{i:06d}" for i in range(1, 42)], {}).streams
+    assert allocate_books(["a"], 41, more, ["000001"], {"a": ["000001"]}) == {"a": []}

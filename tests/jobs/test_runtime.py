@@ -114,3 +114,16 @@ def test_schedules_are_in_seoul_time():
     # Financials nightly at 02:00 Seoul, which is 17:00 UTC the day before.
     fire = SCHEDULE["dart_financials"].get_next_fire_time(None, dt.datetime(2026, 11, 26, 12, 0, tzinfo=seoul))
     assert fire.astimezone(dt.UTC) == dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)
+
+
+def test_trading_day_jobs_skip_krx_holidays_and_say_when_they_run_next():
+    import datetime as dt
+
+    from jobs.scheduler import closed_market_reason
+
+    new_years_eve = dt.date(2025, 12, 31)  # 연말 휴장, a Wednesday
+    reason = closed_market_reason("prices", new_years_eve)
+    assert reason is not None and "휴장일" in reason and "2026-01-02" in reason
+    assert closed_market_reason("kis_master", dt.date(2025, 10, 6)) is not None  # 추석
+    assert closed_market_reason("prices", dt.date(2025, 12, 30)) is None
+    assert closed_market_reason("news", new_years_eve) is None  # news is not a trading-day job

@@ -13,6 +13,8 @@ from websockets.asyncio.client import connect
 
 from api.http import auth
 from core import settings as settings_mod
+from core.contract.orderbooks import encode_order_book
+from core.time import KST
 from tests.support import harness
 
 SAMSUNG, HYNIX, KAKAO, NAVER = "005930", "000660", "035720", "035420"
@@ -190,3 +192,26 @@ def tiny_socket(server) -> socket.socket:
     sock.connect(("127.0.0.1", server.port))
     sock.setblocking(False)
     return sock
+
+
+def order_book(symbol: str, seq: int, best_ask: int = 75100, at: float | None = None) -> bytes:
+    """An order book as ingest publishes it (core.contract.orderbooks), from a tickcore-shaped record."""
+    at = time.time() if at is None else at
+    kst = datetime.fromtimestamp(at, KST)
+    record = {
+        "symbol": symbol,
+        "business_time": f"{kst:%H%M%S}",
+        "hour_class_code": "0",
+        "ask_prices": [best_ask + 100 * i for i in range(10)],
+        "bid_prices": [best_ask - 100 * (i + 1) for i in range(10)],
+        "ask_sizes": [1000 + seq + i for i in range(10)],
+        "bid_sizes": [2000 + seq + i for i in range(10)],
+        "total_ask_size": 10_045 + 10 * seq,
+        "total_bid_size": 20_045 + 10 * seq,
+        "expected_price": 0,
+        "expected_quantity": 0,
+        "expected_change": 0,
+        "expected_change_rate": 0.0,
+        "acc_volume": 1_000_000 + seq,
+    }
+    return encode_order_book(record, "kissim", iso(at), kst.date())

@@ -44,9 +44,9 @@ async def test_two_workers_both_deliver_with_one_redis_subscription_each(stream_
                 break
             await asyncio.sleep(0.02)
         assert len([p for p in workers if p]) == 2, f"connections did not spread over both workers: {workers.keys()}"
-        # one pattern subscription per worker process, however many clients
+        # one pub/sub connection per worker process (ticks and order books), however many clients
         client_list = await rds.client_list()
-        assert sum(1 for c in client_list if c.get("psub") == "1") == 2
+        assert sum(1 for c in client_list if c.get("psub") == "2") == 2
         for seq in range(20):
             await rds.publish(f"stock:realtime:{SAMSUNG}", tick(SAMSUNG, seq))
         for ws in clients:

@@ -43,6 +43,7 @@ async def test_ticks_headers_ids_and_heartbeat(stream_server, rds):
             assert ack["event"] == "subscribed"
             assert orjson.loads(ack["data"]) == {
                 "type": "subscribed",
+                "channel": "ticks",
                 "accepted": [SAMSUNG, HYNIX],
                 "rejected": [{"symbol": "999999", "reason": "UNKNOWN_SYMBOL"}],
             }

@@ -80,6 +80,7 @@ async def test_subscribe_ack_rejects_unknown_symbols_by_name(stream_server):
         ack = await subscribe(ws, [SAMSUNG, "999999", "bad", HYNIX])
         assert ack == {
             "type": "subscribed",
+            "channel": "ticks",
             "accepted": [SAMSUNG, HYNIX],
             "rejected": [
                 {"symbol": "999999", "reason": "UNKNOWN_SYMBOL"},
@@ -91,6 +92,7 @@ async def test_subscribe_ack_rejects_unknown_symbols_by_name(stream_server):
         unsub = await subscribe(ws, [HYNIX, KAKAO], action="unsubscribe")
         assert unsub == {
             "type": "unsubscribed",
+            "channel": "ticks",
             "accepted": [HYNIX],
             "rejected": [{"symbol": KAKAO, "reason": "NOT_SUBSCRIBED"}],
         }

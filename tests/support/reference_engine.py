@@ -81,6 +81,17 @@ def _decimal(text: str) -> float:
     return float(text)
 
 
+def _dec2(text: str) -> str:
+    """A two-decimal field as tickcore writes it: `0.7` → `0.70`, `-.5` → `-0.50`."""
+    negative = text.startswith("-")
+    whole, _, fraction = text.lstrip("-").partition(".")
+    return f"{'-' if negative else ''}{int(whole or 0)}.{(fraction + '00')[:2]}"
+
+
+def _json_text(code: str) -> str:
+    return code.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _time(text: str) -> None:
     if len(text) != 6 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:4]) > 59 or int(text[4:]) > 59:
         raise ValueError(f"not a HHMMSS time: {text!r}")
@@ -120,7 +131,7 @@ def parse_record(f: list[str]) -> tuple[Any, ...]:
         time_us,
         int(f[2]),
         int(f[4]),
-        f[5],
+        _dec2(f[5]),
         float(f[5]),
         int(f[7]),
         int(f[8]),
@@ -130,6 +141,8 @@ def parse_record(f: list[str]) -> tuple[Any, ...]:
         int(f[15]) + int(f[16]),
         int(f[SIDE]),
         int(date),
+        f',"strength":{_dec2(f[18])},"sign":{int(f[3])},"halted":{"true" if f[HALTED] == "Y" else "false"},'
+        f'"session":"{_json_text(f[43])}","marketCode":"{_json_text(f[34])}","viPrice":{int(f[45])}',
     )
 
 
@@ -172,6 +185,7 @@ class ReferenceBatch:
     bar_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(INTERVALS, 0))
     closed: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {iv: [] for iv in INTERVALS})
     errors: list[dict[str, Any]] = field(default_factory=list)
+    order_books: list[dict[str, Any]] = field(default_factory=list)  # counted, not parsed (trades make bars)
     counters: dict[str, int] = field(default_factory=Counter)  # type: ignore[assignment]
 
     def closed_bars(self, interval: str | None = None) -> list[dict[str, Any]]:
@@ -273,7 +287,7 @@ class ReferenceEngine:
     def _trade(
         self, trade: tuple[Any, ...], received_iso: str, received_pg: int, out: ReferenceBatch, tick_rows: list[bytes]
     ) -> None:
-        (sym, t, price, change, rate_text, rate, o, h, lo, vol, acc, seq, side, date) = trade
+        (sym, t, price, change, rate_text, rate, o, h, lo, vol, acc, seq, side, date, status) = trade
         c = out.counters
         key = (date, acc)
         if sym in self.last and key <= self.last[sym]:
@@ -295,7 +309,7 @@ class ReferenceEngine:
                     f'{{"type":"tick","symbol":"{sym}","price":{price},"volume":{vol},"change":{change},'
                     f'"changePercent":{rate_text},"accVolume":{acc},"open":{o},"high":{h},"low":{lo},'
                     f'"side":{side},"timestamp":"{iso_ms(t)}","receivedAt":"{received_iso}",'
-                    f'"source":"{self.source}","seq":{seq}}}'
+                    f'"source":"{self.source}","seq":{seq}{status}}}'
                 ).encode(),
             )
         )

@@ -56,6 +56,12 @@ def test_tick_message_contract():
         "receivedAt": "2025-03-12T00:30:00.131Z",
         "source": "kis",
         "seq": 8123 + 9456,
+        "strength": 115.87,
+        "sign": 2,
+        "halted": False,
+        "session": "0",
+        "marketCode": "20",
+        "viPrice": 70200,
     }
     assert b" " not in payload
 

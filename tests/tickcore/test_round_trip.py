@@ -83,6 +83,13 @@ def test_frame_values_survive_parse_json_and_copy(records, received, source):
             "receivedAt": iso_millis(received),
             "source": source,
             "seq": spec.sells + spec.buys,
+            # fixture line 7's values: TradeSpec leaves these fields as they are there
+            "strength": 115.87,
+            "sign": 2,
+            "halted": False,
+            "session": "0",
+            "marketCode": "20",
+            "viPrice": 70200,
         }
         expected_rows.append(
             (

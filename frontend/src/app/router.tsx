@@ -18,6 +18,8 @@ const FavoritesRoute = lazy(() => import('@/app/routes/favorites'));
 const LoginRoute = lazy(() => import('@/app/routes/login'));
 const SignupRoute = lazy(() => import('@/app/routes/signup'));
 const StatusRoute = lazy(() => import('@/app/routes/status'));
+const NewsRoute = lazy(() => import('@/app/routes/news'));
+const AccountRoute = lazy(() => import('@/app/routes/account'));
 const NotFoundRoute = lazy(() => import('@/app/routes/not-found'));
 
 /** Pages that need an account: visitors go to log in and come back. */
@@ -74,6 +76,8 @@ const router = createBrowserRouter([
               </RequireAuth>
             ),
           },
+          { path: 'news', element: <NewsRoute /> },
+          { path: 'account', element: <AccountRoute /> }, // guards itself (account.tsx)
           { path: 'status', element: <StatusRoute /> },
           { path: 'login', element: <LoginRoute /> },
           { path: 'signup', element: <SignupRoute /> },

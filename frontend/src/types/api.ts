@@ -203,3 +203,51 @@ export type IndustryRankingRow = {
 };
 
 export type Keyword = { keyword: string; count: number };
+
+export type DailyRankingKind = 'volume' | 'amount' | 'gainers' | 'losers' | 'high52w' | 'low52w';
+
+/** GET /rankings/daily: one stock on the ranking day (asOf, the same for every row of a response). */
+export type DailyRankingRow = {
+  rank: number;
+  companyId: number;
+  symbol: string;
+  name: string;
+  market: Market;
+  industryName?: string | null;
+  price: number;
+  change?: number | null;
+  changePercent?: number | null;
+  high: number;
+  low: number;
+  volume: number;
+  amount: number;
+  /** the source has no traded value: close × volume */
+  amountEstimated: boolean;
+  marketCap?: number | null;
+  priorWeek52High?: number | null;
+  priorWeek52Low?: number | null;
+  asOf: string;
+  source: string;
+};
+
+export type NewsCompanyRef = { companyId: number; name: string; symbol: string };
+
+/** GET /news: highlight.* are HTML — the text escaped, matches in <em>…</em>, nothing else. */
+export type NewsSearchItem = NewsItem & {
+  companies: NewsCompanyRef[];
+  highlight: { title: string; summary?: string | null };
+};
+
+export type NewsSort = 'latest' | 'relevance';
+
+export type AccountExport = {
+  exportedAt: string;
+  profile: { userId: number; email: string; username: string; createdAt: string };
+  favorites: { favoriteId: number; companyId: number; symbol: string; name: string; createdAt: string }[];
+  comparisons: {
+    comparisonId: number;
+    name: string;
+    createdAt: string;
+    companies: { companyId: number; symbol: string; companyName: string }[];
+  }[];
+};

@@ -2,10 +2,14 @@
 //!
 //! `{"type":"tick","symbol":…,"price":…,"volume":…,"change":…,"changePercent":…,
 //! "accVolume":…,"open":…,"high":…,"low":…,"side":…,"timestamp":…,"receivedAt":…,
-//! "source":…,"seq":…}` — `timestamp` is the exchange trade time and `receivedAt` the time
-//! ingest read the frame, both UTC ISO-8601 with milliseconds and `Z`; `seq` is the day's
-//! sell + buy trade count. `changePercent` is written from the exact two-decimal value.
-//! Symbols are ASCII alphanumerics and sources fixed names, so nothing needs escaping.
+//! "source":…,"seq":…,"strength":…,"sign":…,"halted":…,"session":…,"marketCode":…,"viPrice":…}`
+//! — `timestamp` is the exchange trade time and `receivedAt` the time ingest read the frame, both
+//! UTC ISO-8601 with milliseconds and `Z`; `seq` is the day's sell + buy trade count;
+//! `strength` 체결강도 (CTTR), `sign` the change sign (1 상한 … 4 하한), `halted` 거래정지,
+//! `session` HOUR_CLS_CODE (0 장중, A/B 장후/장전 예상, C VI, D 시간외 단일가 예상), `marketCode`
+//! NEW_MKOP_CLS_CODE (신 장운영 구분), `viPrice` the static-VI reference price. `changePercent` and
+//! `strength` are written from the exact two-decimal values. Symbols are ASCII alphanumerics and
+//! sources fixed names; the two code fields are printable ASCII and escaped where JSON needs it.
 //!
 //! A message is assembled in a stack buffer and appended with one copy: appending a dozen
 //! short pieces to a `Vec` one by one cost more than everything else in the encoder.
@@ -16,9 +20,9 @@ use crate::values::Decimal2;
 
 const ISO_SECONDS_LEN: usize = 19;
 const ISO_MILLIS_LEN: usize = 24;
-/// Longest message: the fixed text (~210 bytes) plus nine 20-character numbers, a 15-byte
-/// symbol, two timestamps and the source name stay well below this.
-const MAX_MESSAGE_LEN: usize = 512;
+/// Longest message: the fixed text (~290 bytes) plus eleven 20-character numbers, a 15-byte
+/// symbol, two timestamps, the source name and two escaped codes stay well below this.
+const MAX_MESSAGE_LEN: usize = 640;
 
 /// Writes tick messages, caching the formatted timestamps that repeat within a batch.
 #[derive(Clone)]
@@ -86,6 +90,21 @@ impl TickJsonEncoder {
         message.slice(self.source.as_bytes());
         message.text(b"\",\"seq\":");
         message.integer(trade.sequence());
+        message.text(b",\"strength\":");
+        message.decimal2(trade.trade_strength);
+        message.text(b",\"sign\":");
+        message.integer(i64::from(trade.change_sign.code()));
+        if trade.trading_halted {
+            message.text(b",\"halted\":true");
+        } else {
+            message.text(b",\"halted\":false");
+        }
+        message.text(b",\"session\":\"");
+        message.escaped(trade.hour_class_code.as_str().as_bytes());
+        message.text(b"\",\"marketCode\":\"");
+        message.escaped(trade.market_operation_code.as_str().as_bytes());
+        message.text(b"\",\"viPrice\":");
+        message.integer(trade.vi_standard_price);
         message.text(b"}");
         out.extend_from_slice(message.as_bytes());
     }
@@ -138,6 +157,17 @@ impl MessageWriter {
         if let Some(target) = self.buffer.get_mut(self.len..self.len + bytes.len()) {
             target.copy_from_slice(bytes);
             self.len += bytes.len();
+        }
+    }
+
+    /// Printable ASCII inside a JSON string, `"` and backslash escaped.
+    fn escaped(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if byte == b'"' || byte == b'\\' {
+                self.text(&[b'\\', byte]);
+            } else {
+                self.text(&[byte]);
+            }
         }
     }
 

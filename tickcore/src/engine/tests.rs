@@ -85,7 +85,8 @@ fn tick_json_matches_the_contract() {
         concat!(
             r#"{"type":"tick","symbol":"005930","price":70500,"volume":37,"change":500,"changePercent":0.71,"#,
             r#""accVolume":2345678,"open":70200,"high":70700,"low":70100,"side":1,"#,
-            r#""timestamp":"2025-03-12T00:30:00.000Z","receivedAt":"2025-03-12T00:30:00.131Z","source":"kissim","seq":17579}"#
+            r#""timestamp":"2025-03-12T00:30:00.000Z","receivedAt":"2025-03-12T00:30:00.131Z","source":"kissim","seq":17579,"#,
+            r#""strength":115.87,"sign":2,"halted":false,"session":"0","marketCode":"20","viPrice":70200}"#
         )
     );
     let batch = engine.feed(&[fixture(10)], at(9, 30, 1));

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, ScrollRestoration, useNavigate } from 'react-rou
 import { Skeleton } from '@/components/ui/skeleton';
 import { StreamStatusBadge } from '@/components/stream-status';
 import { useLogout } from '@/features/auth/api/auth';
+import { MarketStateBadge } from '@/components/market-state-badge';
 import { HeaderSearch } from '@/features/search/components/header-search';
 import { useSession } from '@/lib/use-session';
 
@@ -37,12 +38,18 @@ function AccountArea() {
   }
   return (
     <div className="flex items-center gap-2">
-      <span className="hidden lg:inline">
+      <span className="hidden items-center gap-1 lg:inline-flex">
+        <MarketStateBadge />
         <StreamStatusBadge />
       </span>
-      <span className="hidden max-w-32 truncate text-sm text-slate-700 sm:inline" data-testid="current-user">
+      <Link
+        to="/account"
+        title="내 계정"
+        className="hidden max-w-32 truncate rounded-md px-1.5 py-2 text-sm text-slate-700 hover:bg-slate-100 hover:underline sm:inline"
+        data-testid="current-user"
+      >
         {session.user?.username ?? session.user?.email}님
-      </span>
+      </Link>
       <button
         type="button"
         className="rounded-md px-2.5 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
@@ -82,12 +89,21 @@ export function AppLayout() {
             <NavLink to="/rankings" className={navClass}>
               순위
             </NavLink>
+            <NavLink to="/news" className={navClass}>
+              뉴스
+            </NavLink>
             <NavLink to="/comparisons" className={navClass}>
               기업 비교
             </NavLink>
             {session ? (
               <NavLink to="/favorites" className={navClass}>
                 관심종목
+              </NavLink>
+            ) : null}
+            {/* Phones hide the user name in the header; the account page stays one tap away here. */}
+            {session ? (
+              <NavLink to="/account" className={(s) => `sm:hidden ${navClass(s)}`}>
+                내 계정
               </NavLink>
             ) : null}
             {/* Too wide for the 375px menu row; phones reach it from the footer. */}

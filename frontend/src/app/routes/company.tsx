@@ -1,4 +1,5 @@
-// Company page: header with live price, chart, profile and tabs (financials, news, reports, outlook).
+// Company page: header with live price, chart beside the 호가창 and 체결 tape, profile and tabs
+// (financials, news, reports, outlook).
 import { useParams, useSearchParams } from 'react-router';
 import { Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
@@ -8,6 +9,7 @@ import { AnalysisTab } from '@/features/companies/components/analysis-tab';
 import { CompanyHeader } from '@/features/companies/components/company-header';
 import { CompanyProfile } from '@/features/companies/components/company-profile';
 import { FinancialsTab } from '@/features/companies/components/financials-tab';
+import { LiveDepth } from '@/features/companies/components/live-depth';
 import { NewsTab } from '@/features/companies/components/news-tab';
 import { PriceChart } from '@/features/companies/components/price-chart';
 import { ReportsTab } from '@/features/companies/components/reports-tab';
@@ -68,13 +70,16 @@ export default function CompanyRoute() {
   return (
     <div className="space-y-4">
       <CompanyHeader company={company} favoriteSlot={<FavoriteToggle companyId={company.companyId} name={company.name} />} />
-      <PriceChart
-        companyId={companyId}
-        symbol={company.symbol}
-        interval={interval}
-        onInterval={(i) => setParam('interval', i)}
-        live={session !== null}
-      />
+      <div className="grid grid-cols-1 gap-4 [&>*]:min-w-0 lg:grid-cols-[minmax(0,1fr)_300px]">
+        <PriceChart
+          companyId={companyId}
+          symbol={company.symbol}
+          interval={interval}
+          onInterval={(i) => setParam('interval', i)}
+          live={session !== null}
+        />
+        <LiveDepth company={company} live={session !== null} />
+      </div>
       <div className="grid grid-cols-1 gap-4 [&>*]:min-w-0 lg:grid-cols-3">
         <section className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 lg:col-span-2" aria-label="기업 상세 정보">
           <Tabs idPrefix="company" label="기업 상세" items={TABS} value={tab} onChange={(t) => setParam('tab', t)} />

@@ -10,9 +10,11 @@ export default function LoginRoute() {
   const next = safeNext(params.get('next'));
   const notice = params.get('signedUp')
     ? '회원가입이 완료되었습니다. 로그인해 주세요.'
-    : params.get('expired')
-      ? '로그인이 필요하거나 만료되었습니다. 다시 로그인하면 보던 화면으로 돌아갑니다.'
-      : null;
+    : params.get('deleted')
+      ? '회원 탈퇴가 완료되었습니다. 계정과 저장된 데이터가 모두 삭제되었습니다.'
+      : params.get('expired')
+        ? '로그인이 필요하거나 만료되었습니다. 다시 로그인하면 보던 화면으로 돌아갑니다.'
+        : null;
   return (
     <div className="py-6">
       <LoginForm

@@ -1,11 +1,12 @@
-// Candlestick + volume chart with MA 5/20/60, a crosshair OHLCV legend, day separators and a
-// live forming candle. The chart object is owned here: created in an effect, removed in its
-// cleanup; history goes through setData, live trades through series.update without React.
+// Candlestick + volume chart with the indicators the trader selected (indicator-layer.ts: MA,
+// Bollinger, volume MA on the price pane; RSI and MACD in panes below), crosshair legends, day
+// separators and a live forming candle. The chart object is owned here: created in an effect,
+// removed in its cleanup; history goes through setData, live trades through series.update
+// without React.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
   HistogramSeries,
-  LineSeries,
   createChart,
   type IChartApi,
   type ISeriesApi,
@@ -13,29 +14,19 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import {
-  applyTick,
-  commitBar,
-  dayBoundaries,
-  lastMovingAverage,
-  movingAverage,
-  type Bar,
-  type Interval,
-  type TickLike,
-  isCalendarInterval,
-} from '@/lib/chart/bars';
-import { CHART_COLORS, formatPercent, formatPrice, formatVolume, toneTextClass } from '@/lib/format';
-import { baseChartOptions, formatChartTime } from '@/components/charts/chart-theme';
+import { applyTick, commitBar, dayBoundaries, isIntraday, type Bar, type Interval, type TickLike } from '@/lib/chart/bars';
+import { DEFAULT_SELECTION, chartHeight, lowerPanes, type IndicatorSelection, type LowerPane } from '@/lib/indicators/catalog';
+import { CHART_COLORS } from '@/lib/format';
+import { baseChartOptions } from '@/components/charts/chart-theme';
+import { MacdLegend, PriceLegend, RsiLegend, type LegendData } from '@/components/charts/chart-legend';
 import { DaySeparators } from '@/components/charts/day-separators';
+import { IndicatorLayer } from '@/components/charts/indicator-layer';
 
 export type LiveSubscribe = (onTick: (tick: TickLike) => void) => () => void;
 
-const MA_PERIODS = [5, 20, 60] as const;
-const MA_COLORS = [CHART_COLORS.ma5, CHART_COLORS.ma20, CHART_COLORS.ma60];
+const VOLUME_SCALE = 'volume';
 /** Roughly 7 px per bar: ~150 bars on a desktop, ~45 on a phone. */
 const visibleBars = (width: number) => Math.max(30, Math.min(200, Math.floor(width / 7)));
-
-type Legend = { bar: Bar; prevClose: number | null; ma: (number | null)[] };
 
 const t = (time: number) => time as UTCTimestamp;
 const candle = (b: Bar) => ({ time: t(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
@@ -50,35 +41,41 @@ export default function CandleChart({
   interval,
   subscribeLive,
   height = 420,
+  indicators = DEFAULT_SELECTION,
   onLiveBar,
 }: {
   bars: Bar[];
   interval: Interval;
   subscribeLive?: LiveSubscribe;
+  /** Height of the price pane; each RSI / MACD pane adds LOWER_PANE_HEIGHT below it. */
   height?: number;
+  indicators?: IndicatorSelection;
   onLiveBar?: (bar: Bar, isNew: boolean) => void;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
   const candleRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
-  const maRefs = useRef<ISeriesApi<'Line'>[]>([]);
+  const layerRef = useRef<IndicatorLayer | null>(null);
   const separatorsRef = useRef<DaySeparators | null>(null);
   const barsRef = useRef<Bar[]>([]);
   const onLiveBarRef = useRef(onLiveBar);
   useLayoutEffect(() => {
     onLiveBarRef.current = onLiveBar;
   }, [onLiveBar]);
-  const [legend, setLegend] = useState<Legend | null>(null);
+  const [legend, setLegend] = useState<LegendData | null>(null);
+  const [paneTops, setPaneTops] = useState<Partial<Record<LowerPane, number>>>({});
+  const [paneCount, setPaneCount] = useState(0);
   const hoveringRef = useRef(false);
-  const intraday = !isCalendarInterval(interval);
+  const intraday = isIntraday(interval);
+  const totalHeight = chartHeight(height, indicators);
 
-  const legendAt = (index: number): Legend | null => {
+  const legendAt = (index: number): LegendData | null => {
     const list = barsRef.current;
     const bar = list[index];
-    if (!bar) return null;
-    const ma = MA_PERIODS.map((p) => (index + 1 >= p ? list.slice(index + 1 - p, index + 1).reduce((s, b) => s + b.close, 0) / p : null));
-    return { bar, prevClose: index > 0 ? list[index - 1].close : null, ma };
+    const layer = layerRef.current;
+    if (!bar || !layer) return null;
+    return { bar, prevClose: index > 0 ? list[index - 1].close : null, index, values: layer.values };
   };
 
   // Create the chart once.
@@ -98,20 +95,14 @@ export default function CandleChart({
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
     const vol = chart.addSeries(HistogramSeries, {
       priceFormat: { type: 'volume' },
-      priceScaleId: 'volume',
+      priceScaleId: VOLUME_SCALE,
       lastValueVisible: false,
       priceLineVisible: false,
     });
     vol.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-    maRefs.current = MA_PERIODS.map((_, i) =>
-      chart.addSeries(LineSeries, {
-        color: MA_COLORS[i],
-        lineWidth: 1,
-        priceLineVisible: false,
-        lastValueVisible: false,
-        crosshairMarkerVisible: false,
-      }),
-    );
+    // Dragging the separators would move the lower panes away from their legends.
+    chart.applyOptions({ layout: { panes: { enableResize: false, separatorColor: '#e2e8f0' } } });
+    layerRef.current = new IndicatorLayer(chart, VOLUME_SCALE, height);
     const separators = new DaySeparators();
     candles.attachPrimitive(separators);
 
@@ -147,10 +138,36 @@ export default function CandleChart({
       candleRef.current = null;
       volumeRef.current = null;
       separatorsRef.current = null;
-      maRefs.current = [];
+      layerRef.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount on purpose; the history effect re-applies the options when `intraday` changes
   }, []);
+
+  // Indicator selection: series and panes follow it; the lower legends follow the panes.
+  useEffect(() => {
+    const chart = chartRef.current;
+    const layer = layerRef.current;
+    if (!chart || !layer) return;
+    layer.setSelection(indicators);
+    if (!hoveringRef.current) setLegend(legendAt(barsRef.current.length - 1));
+    setPaneCount(chart.panes().length);
+    // The panes get their heights when the library lays out (after a resize, on a later frame):
+    // measure then, and again whenever the chart's box changes size.
+    let frame = 0;
+    const measure = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        frame = requestAnimationFrame(() => setPaneTops(layer.lowerPaneTops()));
+      });
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (containerRef.current) observer.observe(containerRef.current);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [indicators, totalHeight]);
 
   // History.
   useEffect(() => {
@@ -162,7 +179,7 @@ export default function CandleChart({
     chart.applyOptions(baseChartOptions({ intraday }));
     candles.setData(bars.map(candle));
     vol.setData(bars.map(volume));
-    MA_PERIODS.forEach((p, i) => maRefs.current[i]?.setData(movingAverage(bars, p).map((pt) => ({ time: t(pt.time), value: pt.value }))));
+    layerRef.current?.setBars(barsRef.current);
     separatorsRef.current?.setTimes(intraday ? dayBoundaries(bars) : []);
     const visible = visibleBars(containerRef.current?.clientWidth ?? 800);
     if (bars.length > visible) {
@@ -188,10 +205,7 @@ export default function CandleChart({
       commitBar(list, merge);
       candles.update(candle(merge.bar));
       vol.update(volume(merge.bar));
-      MA_PERIODS.forEach((p, i) => {
-        const pt = lastMovingAverage(list, p);
-        if (pt) maRefs.current[i]?.update({ time: t(pt.time), value: pt.value });
-      });
+      layerRef.current?.updateLastBar(list);
       if (merge.isNew && intraday && prevLast && Math.floor(prevLast.time / 86400) !== Math.floor(merge.bar.time / 86400)) {
         separatorsRef.current?.setTimes(dayBoundaries(list));
       }
@@ -200,38 +214,20 @@ export default function CandleChart({
     });
   }, [subscribeLive, interval, intraday]);
 
-  const change = legend && legend.prevClose ? ((legend.bar.close - legend.prevClose) / legend.prevClose) * 100 : null;
-
+  const lower = lowerPanes(indicators);
   return (
-    <div className="relative w-full" style={{ height }}>
-      <div
-        className="pointer-events-none absolute left-2 top-1 z-10 flex max-w-[calc(100%-5rem)] flex-wrap gap-x-2 gap-y-0.5 rounded bg-white/85 px-1.5 py-0.5 text-[11px] leading-4 text-slate-700"
-        data-testid="chart-legend"
-        aria-hidden="true"
-      >
-        {legend ? (
-          <>
-            <span className="font-medium text-slate-900">{formatChartTime(legend.bar.time as Time, intraday)}</span>
-            <span>시 {formatPrice(legend.bar.open)}</span>
-            <span>
-              고 <span className="text-up">{formatPrice(legend.bar.high)}</span>
-            </span>
-            <span>
-              저 <span className="text-down">{formatPrice(legend.bar.low)}</span>
-            </span>
-            <span>
-              종 <span className={toneTextClass(change)}>{formatPrice(legend.bar.close)}</span>
-              {change !== null ? <span className={`ml-1 ${toneTextClass(change)}`}>{formatPercent(change)}</span> : null}
-            </span>
-            <span className="hidden sm:inline">거래량 {formatVolume(legend.bar.volume, true)}</span>
-            {MA_PERIODS.map((p, i) => (
-              <span key={p} className="hidden sm:inline" style={{ color: MA_COLORS[i] }}>
-                MA{p} {legend.ma[i] === null ? '-' : formatPrice(Math.round(legend.ma[i]))}
-              </span>
-            ))}
-          </>
-        ) : null}
-      </div>
+    <div
+      className="relative w-full"
+      style={{ height: totalHeight }}
+      data-testid="candle-chart"
+      data-indicators={Object.keys(indicators)
+        .filter((id) => indicators[id as keyof IndicatorSelection])
+        .join(' ')}
+      data-panes={paneCount}
+    >
+      <PriceLegend data={legend} intraday={intraday} />
+      {lower.includes('rsi') && paneTops.rsi !== undefined ? <RsiLegend data={legend} top={paneTops.rsi} /> : null}
+      {lower.includes('macd') && paneTops.macd !== undefined ? <MacdLegend data={legend} top={paneTops.macd} /> : null}
       <div ref={containerRef} className="h-full w-full" />
     </div>
   );

@@ -4,9 +4,7 @@ import {
   bucketStart,
   commitBar,
   dayBoundaries,
-  lastMovingAverage,
   mergeOpenBar,
-  movingAverage,
   normalizeBars,
   normalizeLinePoints,
   toChartTime,
@@ -45,31 +43,18 @@ describe('time shifting', () => {
     expect(new Date(bucketStart(afterMidnightKst, '1d') * 1000).toISOString()).toBe('2026-01-13T00:00:00.000Z');
   });
 
-  it('starts weeks on Monday and months on the 1st, in KST (주봉/월봉)', () => {
-    const wednesday = Date.UTC(2026, 0, 14, 3, 0) / 1000; // 2026-01-14 12:00 KST, a Wednesday
-    expect(new Date(bucketStart(wednesday, '1w') * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
-    expect(new Date(bucketStart(wednesday, '1mo') * 1000).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    // Sunday 23:30 KST still belongs to the week that began the Monday before
-    const sundayNight = Date.UTC(2026, 0, 18, 14, 30) / 1000;
-    expect(new Date(bucketStart(sundayNight, '1w') * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
-    // 00:30 KST on March 1st is March, although it is still February 28th in UTC
-    const marchFirstKst = Date.UTC(2026, 1, 28, 15, 30) / 1000;
-    expect(new Date(bucketStart(marchFirstKst, '1mo') * 1000).toISOString()).toBe('2026-03-01T00:00:00.000Z');
-  });
-});
-
-describe('weekly and monthly rows', () => {
-  it('align to their KST period start, like daily rows', () => {
-    const mondayKst = Date.UTC(2026, 0, 11, 15, 0) / 1000; // 2026-01-12 00:00 KST, the api's week stamp
-    const bars = normalizeBars([{ time: mondayKst, open: 1, high: 2, low: 1, close: 2, volume: 5 }], '1w');
-    expect(new Date(bars[0].time * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
-  });
-
-  it("fold a live trade into the week without taking the day's open or accumulated volume", () => {
-    const week: Bar = { time: bucketStart(OPEN_0900, '1w'), open: 100, high: 110, low: 90, close: 105, volume: 10_000 };
-    const tick = { price: 112, volume: 7, accVolume: 500, open: 108, high: 112, low: 107, timestamp: OPEN_0900 + 60 };
-    const m = applyTick(week, tick, '1w');
-    expect(m).toEqual({ isNew: false, bar: { ...week, high: 112, close: 112, volume: 10_007 } });
+  it('starts weeks on the KST Monday and months on the KST first', () => {
+    const iso = (t: number) => new Date(t * 1000).toISOString();
+    // 2026-01-12 is a Monday; Thursday the 15th and Sunday 23:30 KST on the 18th are in its week.
+    expect(iso(bucketStart(OPEN_0900, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    expect(iso(bucketStart(OPEN_0900 + 3 * 86400, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    expect(iso(bucketStart(Date.UTC(2026, 0, 18, 14, 30) / 1000, '1w'))).toBe('2026-01-12T00:00:00.000Z');
+    // 00:30 KST on Monday the 19th is already the next week (still Sunday in UTC).
+    expect(iso(bucketStart(Date.UTC(2026, 0, 18, 15, 30) / 1000, '1w'))).toBe('2026-01-19T00:00:00.000Z');
+    expect(iso(bucketStart(OPEN_0900, '1mo'))).toBe('2026-01-01T00:00:00.000Z');
+    // 00:30 KST on 1 February is February although it is still 31 January in UTC.
+    expect(iso(bucketStart(Date.UTC(2026, 0, 31, 15, 30) / 1000, '1mo'))).toBe('2026-02-01T00:00:00.000Z');
+    expect(iso(bucketStart(Date.UTC(2024, 1, 29, 3) / 1000, '1mo'))).toBe('2024-02-01T00:00:00.000Z');
   });
 });
 
@@ -148,6 +133,30 @@ describe('applyTick', () => {
     expect(m).toEqual({ isNew: false, bar: { time: day.time, open: 98, high: 104, low: 97, close: 103, volume: 5000 } });
   });
 
+  it('extends a weekly bar by the trade: day high/low as bounds, the week open and volume kept', () => {
+    const week: Bar = { time: bucketStart(OPEN_0900, '1w'), open: 100, high: 105, low: 95, close: 100, volume: 10_000 };
+    const wednesday = OPEN_0900 + 2 * 86400 + 600;
+    const m = applyTick(week, { price: 103, volume: 7, accVolume: 5000, open: 98, high: 108, low: 97, timestamp: wednesday }, '1w');
+    expect(m).toEqual({ isNew: false, bar: { time: week.time, open: 100, high: 108, low: 95, close: 103, volume: 10_007 } });
+  });
+
+  it('starts a monthly bar from the day when the month starts with this trade', () => {
+    const january: Bar = { time: bucketStart(OPEN_0900, '1mo'), open: 100, high: 105, low: 95, close: 100, volume: 10_000 };
+    const february = Date.UTC(2026, 1, 2, 1) / 1000; // Monday 2 February, 10:00 KST
+    const m = applyTick(january, { price: 103, volume: 7, accVolume: 5000, open: 101, high: 104, low: 99, timestamp: february }, '1mo');
+    expect(m).toEqual({
+      isNew: true,
+      bar: { time: bucketStart(february, '1mo'), open: 101, high: 104, low: 99, close: 103, volume: 5000 },
+    });
+  });
+
+  it('aligns weekly and monthly rows to their KST bucket', () => {
+    // A week bucket given as Monday 00:00 UTC (09:00 KST) still lands on the KST Monday.
+    const rows = [{ time: Date.UTC(2026, 0, 12) / 1000, open: 1, high: 2, low: 1, close: 2, volume: 3 }];
+    expect(new Date(normalizeBars(rows, '1w')[0].time * 1000).toISOString()).toBe('2026-01-12T00:00:00.000Z');
+    expect(new Date(normalizeBars(rows, '1mo')[0].time * 1000).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('commitBar replaces or appends in place and keeps the array ascending', () => {
     const bars: Bar[] = [{ ...last }];
     commitBar(bars, applyTick(bars[bars.length - 1], { price: 106, volume: 1, timestamp: at(61) }, '1m')!);
@@ -157,18 +166,7 @@ describe('applyTick', () => {
   });
 });
 
-describe('indicators and helpers', () => {
-  const bars: Bar[] = [1, 2, 3, 4, 5, 6].map((c, i) => ({ time: 1000 + i * 60, open: c, high: c, low: c, close: c, volume: 1 }));
-  it('computes simple moving averages from the period-th bar on', () => {
-    expect(movingAverage(bars, 5)).toEqual([
-      { time: 1240, value: 3 },
-      { time: 1300, value: 4 },
-    ]);
-    expect(movingAverage(bars, 20)).toEqual([]);
-    expect(lastMovingAverage(bars, 5)).toEqual({ time: 1300, value: 4 });
-    expect(lastMovingAverage(bars, 60)).toBeNull();
-  });
-
+describe('helpers', () => {
   it('finds KST day boundaries for intraday separators', () => {
     const day1 = toChartTime(OPEN_0900);
     const day2 = day1 + 86400;

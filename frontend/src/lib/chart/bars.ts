@@ -5,41 +5,29 @@ import { KST_OFFSET_SECONDS } from '@/lib/market-time';
 
 export type Interval = '1m' | '15m' | '1h' | '1d' | '1w' | '1mo';
 export const INTERVALS: readonly Interval[] = ['1m', '15m', '1h', '1d', '1w', '1mo'];
-export const INTERVAL_LABELS: Record<Interval, string> = {
-  '1m': '1분',
-  '15m': '15분',
-  '1h': '1시간',
+/** Button text. */
+export const INTERVAL_LABELS: Record<Interval, string> = { '1m': '1분', '15m': '15분', '1h': '1시간', '1d': '일', '1w': '주', '1mo': '월' };
+/** The bar's name in sentences (봉 = candle). */
+export const INTERVAL_NAMES: Record<Interval, string> = {
+  '1m': '1분봉',
+  '15m': '15분봉',
+  '1h': '1시간봉',
   '1d': '일봉',
   '1w': '주봉',
   '1mo': '월봉',
 };
 
-/** Daily, weekly and monthly bars start on a KST calendar day; the others are intraday. */
-export function isCalendarInterval(interval: Interval): boolean {
-  return interval === '1d' || interval === '1w' || interval === '1mo';
-}
-
 export function isInterval(v: unknown): v is Interval {
   return typeof v === 'string' && (INTERVALS as readonly string[]).includes(v);
 }
 
-/** Length of a fixed-size interval; weeks are 7 days, months have none (null). */
-export function intervalSeconds(interval: Interval): number | null {
-  switch (interval) {
-    case '1m':
-      return 60;
-    case '15m':
-      return 900;
-    case '1h':
-      return 3600;
-    case '1d':
-      return 86400;
-    case '1w':
-      return 7 * 86400;
-    case '1mo':
-      return null;
-  }
+/** Bars shorter than a day: their time of day matters and they are not aligned to KST days. */
+export function isIntraday(interval: Interval): boolean {
+  return interval === '1m' || interval === '15m' || interval === '1h';
 }
+
+const FIXED_SECONDS = { '1m': 60, '15m': 900, '1h': 3600, '1d': 86400 } as const;
+const DAY = 86400;
 
 export type OhlcvRow = {
   time: number | string;
@@ -84,22 +72,21 @@ export function fromChartTime(chartTime: number): number {
   return chartTime - KST_OFFSET_SECONDS;
 }
 
-const MONDAY_OFFSET_DAYS = 3; // 1970-01-01 was a Thursday: day + 3 counts from a Monday
-
 /** Start of the bar containing an instant, in chart time. KST is UTC+9 with no DST, so
  *  flooring the shifted time aligns minutes, quarters, hours and KST days alike; weeks start on
- *  Monday and months on the 1st (KST), like the api's 주봉/월봉. */
+ *  the KST Monday and months on the KST first of the month (the api's weekly / monthly buckets). */
 export function bucketStart(epochSeconds: number, interval: Interval): number {
   const shifted = toChartTime(epochSeconds);
   if (interval === '1w') {
-    const day = Math.floor(shifted / 86400);
-    return (day - ((day + MONDAY_OFFSET_DAYS) % 7)) * 86400;
+    const day = Math.floor(shifted / DAY);
+    // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is the number of days since Monday.
+    return (day - ((((day + 3) % 7) + 7) % 7)) * DAY;
   }
   if (interval === '1mo') {
     const d = new Date(shifted * 1000);
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000;
   }
-  const step = intervalSeconds(interval) as number;
+  const step = FIXED_SECONDS[interval];
   return Math.floor(shifted / step) * step;
 }
 
@@ -116,8 +103,8 @@ function rowToBar(row: OhlcvRow, interval: Interval): Bar | null {
   const close = num(row.close);
   if (![epoch, open, high, low, close].every(Number.isFinite)) return null;
   const volume = num(row.volume);
-  // Daily, weekly and monthly rows are aligned to their KST period; intraday rows keep their bar start.
-  const time = isCalendarInterval(interval) ? bucketStart(epoch, interval) : toChartTime(epoch);
+  // Daily, weekly and monthly rows are aligned to their KST bucket; intraday rows keep their bar start.
+  const time = isIntraday(interval) ? toChartTime(epoch) : bucketStart(epoch, interval);
   return {
     time,
     open,
@@ -165,8 +152,10 @@ export type TickMerge = { bar: Bar; isNew: boolean };
 
 /**
  * Folds a trade into the last bar. Returns null for a trade older than the last bar (the chart
- * must never be handed an older bar). For daily bars the tick's day open/high/low and
- * accumulated volume are authoritative when present (not for weeks and months: they span days).
+ * must never be handed an older bar). The tick's day open/high/low and accumulated volume are
+ * authoritative for a daily bar. A weekly or monthly bar takes the day's high/low as bounds; the
+ * day's open and volume only when the bar is new (the period starts with this day), otherwise
+ * the trade's own volume adds up.
  */
 export function applyTick(last: Bar | undefined, tick: TickLike, interval: Interval): TickMerge | null {
   const epoch = toEpochSeconds(tick.timestamp);
@@ -175,22 +164,24 @@ export function applyTick(last: Bar | undefined, tick: TickLike, interval: Inter
   const time = bucketStart(epoch, interval);
   if (last && time < last.time) return null;
   const tradeVolume = Number.isFinite(tick.volume) ? (tick.volume as number) : 0;
-  const daily = interval === '1d';
-  const dayOpen = daily && Number.isFinite(tick.open) && (tick.open as number) > 0 ? (tick.open as number) : null;
-  const dayHigh = daily && Number.isFinite(tick.high) && (tick.high as number) > 0 ? (tick.high as number) : null;
-  const dayLow = daily && Number.isFinite(tick.low) && (tick.low as number) > 0 ? (tick.low as number) : null;
-  const accVolume = daily && Number.isFinite(tick.accVolume) ? (tick.accVolume as number) : null;
+  const dayScoped = !isIntraday(interval);
+  const positive = (v: number | null | undefined) => (dayScoped && Number.isFinite(v) && (v as number) > 0 ? (v as number) : null);
+  const dayOpen = positive(tick.open);
+  const dayHigh = positive(tick.high);
+  const dayLow = positive(tick.low);
+  const accVolume = dayScoped && Number.isFinite(tick.accVolume) ? (tick.accVolume as number) : null;
 
   if (last && time === last.time) {
+    const daily = interval === '1d';
     return {
       isNew: false,
       bar: {
         time,
-        open: dayOpen ?? last.open,
+        open: daily ? (dayOpen ?? last.open) : last.open,
         high: Math.max(last.high, price, dayHigh ?? price),
         low: Math.min(last.low, price, dayLow ?? price),
         close: price,
-        volume: accVolume ?? last.volume + tradeVolume,
+        volume: daily ? (accVolume ?? last.volume + tradeVolume) : last.volume + tradeVolume,
       },
     };
   }
@@ -215,28 +206,6 @@ export function commitBar(bars: Bar[], merge: TickMerge): Bar[] {
   return bars;
 }
 
-export type LinePoint = { time: number; value: number };
-
-/** Simple moving average of closes. */
-export function movingAverage(bars: readonly Bar[], period: number): LinePoint[] {
-  const out: LinePoint[] = [];
-  let sum = 0;
-  for (let i = 0; i < bars.length; i++) {
-    sum += bars[i].close;
-    if (i >= period) sum -= bars[i - period].close;
-    if (i >= period - 1) out.push({ time: bars[i].time, value: sum / period });
-  }
-  return out;
-}
-
-/** The moving-average point of the last bar, for live updates; null with too few bars. */
-export function lastMovingAverage(bars: readonly Bar[], period: number): LinePoint | null {
-  if (bars.length < period) return null;
-  let sum = 0;
-  for (let i = bars.length - period; i < bars.length; i++) sum += bars[i].close;
-  return { time: bars[bars.length - 1].time, value: sum / period };
-}
-
 /** Chart times where a new KST day starts (for separators on intraday charts). */
 export function dayBoundaries(bars: readonly Bar[]): number[] {
   const out: number[] = [];
@@ -248,6 +217,8 @@ export function dayBoundaries(bars: readonly Bar[]): number[] {
   }
   return out;
 }
+
+export type LinePoint = { time: number; value: number };
 
 /** Performance points ({time, value}) → ascending unique chart-time line points (KST days). */
 export function normalizeLinePoints(

@@ -1,13 +1,13 @@
-// The app's single stream connection and a small external store of the latest quote per
-// symbol. Components read it with useSyncExternalStore, so a tick re-renders only the
-// components showing that symbol, never the whole tree.
+// The app's single stream connection and a small external store per symbol: the latest quote,
+// the last trades (체결 tape) and the latest order book (호가). Components read it with
+// useSyncExternalStore, so a tick re-renders only the components showing that symbol.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { env } from '@/config/env';
 import { freshAccessToken, refreshSession } from '@/lib/api-client';
 import { authStore } from '@/lib/auth-store';
 import { isMarketHours } from '@/lib/market-time';
 import { StreamClient } from '@/lib/stream/stream-client';
-import type { SnapshotBar, StreamEvent, StreamStatus, Tick } from '@/lib/stream/types';
+import type { Channel, OrderBook, SnapshotBar, StreamEvent, StreamStatus, Tick } from '@/lib/stream/types';
 
 export type LiveQuote = {
   tick: Tick;
@@ -17,6 +17,18 @@ export type LiveQuote = {
   count: number;
   fromSnapshot: boolean;
 };
+
+export type LiveBook = {
+  /** null: the server knows no order book for the symbol yet */
+  book: OrderBook | null;
+  clientReceivedAt: number;
+  fromSnapshot: boolean;
+  /** why the server refused the subscription (e.g. SYMBOL_LIMIT) */
+  rejected?: string;
+};
+
+/** Trades kept per symbol for the 체결 tape, newest first. */
+export const TAPE_LENGTH = 30;
 
 export function streamUrl(token: string, loc: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const path = env.wsPath;
@@ -50,9 +62,11 @@ authStore.subscribe(() => {
   if (s && (userChanged || signedInNow)) streamClient.reconnectNow();
   if (!s) {
     // Signed out: live prices are for members only, drop what was received.
-    const symbols = [...quotes.keys()];
+    const symbols = [...new Set([...quotes.keys(), ...books.keys()])];
     quotes.clear();
     bars.clear();
+    tapes.clear();
+    books.clear();
     symbols.forEach(emitQuote);
   }
 });
@@ -64,6 +78,8 @@ if (typeof window !== 'undefined') {
 
 const quotes = new Map<string, LiveQuote>();
 const bars = new Map<string, SnapshotBar>();
+const tapes = new Map<string, Tick[]>();
+const books = new Map<string, LiveBook>();
 const quoteListeners = new Map<string, Set<() => void>>();
 const refCounts = new Map<string, { count: number; release: () => void }>();
 
@@ -75,11 +91,13 @@ function onEvent(symbol: string, e: StreamEvent) {
   if (e.kind === 'tick') {
     const prev = quotes.get(symbol);
     quotes.set(symbol, { tick: e.tick, clientReceivedAt: e.clientReceivedAt, count: (prev?.count ?? 0) + 1, fromSnapshot: false });
+    tapes.set(symbol, [e.tick, ...(tapes.get(symbol) ?? [])].slice(0, TAPE_LENGTH));
     emitQuote(symbol);
   } else if (e.kind === 'snapshot') {
     if (e.bar) bars.set(symbol, e.bar);
     if (e.tick && !quotes.has(symbol)) {
       quotes.set(symbol, { tick: e.tick, clientReceivedAt: e.clientReceivedAt, count: 0, fromSnapshot: true });
+      if (!tapes.has(symbol) && e.tick.source !== 'poll') tapes.set(symbol, [e.tick]);
       emitQuote(symbol);
     }
   } else {
@@ -87,25 +105,49 @@ function onEvent(symbol: string, e: StreamEvent) {
   }
 }
 
-/** Keeps the store fed for a symbol while at least one component needs it. */
-function retain(symbol: string): () => void {
-  const entry = refCounts.get(symbol);
+function onBookEvent(symbol: string, e: StreamEvent) {
+  if (e.kind === 'rejected') {
+    books.set(symbol, { book: null, clientReceivedAt: Date.now(), fromSnapshot: true, rejected: e.reason });
+    emitQuote(symbol);
+    return;
+  }
+  if (e.kind !== 'book') return;
+  // a snapshot never replaces a live book that arrived first
+  if (e.fromSnapshot && books.get(symbol)?.fromSnapshot === false) return;
+  books.set(symbol, { book: e.book, clientReceivedAt: e.clientReceivedAt, fromSnapshot: e.fromSnapshot });
+  emitQuote(symbol);
+}
+
+function forget(symbol: string, channel: Channel) {
+  if (channel === 'orderbook') {
+    books.delete(symbol);
+    return;
+  }
+  quotes.delete(symbol);
+  bars.delete(symbol);
+  tapes.delete(symbol);
+}
+
+/** Keeps the store fed for a symbol's channel while at least one component needs it. */
+function retain(symbol: string, channel: Channel = 'ticks'): () => void {
+  const key = `${channel}:${symbol}`;
+  const entry = refCounts.get(key);
   if (entry) {
     entry.count += 1;
   } else {
-    const release = streamClient.subscribe(symbol, (e) => onEvent(symbol, e));
-    refCounts.set(symbol, { count: 1, release });
+    const handler = channel === 'ticks' ? onEvent : onBookEvent;
+    const release = streamClient.subscribe(symbol, (e) => handler(symbol, e), channel);
+    refCounts.set(key, { count: 1, release });
   }
   return () => {
-    const cur = refCounts.get(symbol);
+    const cur = refCounts.get(key);
     if (!cur) return;
     cur.count -= 1;
     if (cur.count <= 0) {
       cur.release();
-      refCounts.delete(symbol);
-      // Nobody watches it any more: forget it, so a later visit never shows an old "live" price.
-      quotes.delete(symbol);
-      bars.delete(symbol);
+      refCounts.delete(key);
+      // Nobody watches it any more: forget it, so a later visit never shows an old "live" figure.
+      forget(symbol, channel);
     }
   };
 }
@@ -135,6 +177,28 @@ export function useLiveQuote(symbol: string | null | undefined, enabled = true):
   }, [active, symbol]);
   const subscribe = useCallback((l: () => void) => (symbol ? subscribeQuote(symbol, l) : () => {}), [symbol]);
   const read = useCallback(() => (symbol ? quotes.get(symbol) : undefined), [symbol]);
+  return useSyncExternalStore(subscribe, read, () => undefined);
+}
+
+/** The last trades of a symbol, newest first (체결 tape); subscribes to its ticks while mounted. */
+export function useTradeTape(symbol: string, enabled = true): readonly Tick[] | undefined {
+  useEffect(() => {
+    if (!enabled) return;
+    return retain(symbol);
+  }, [enabled, symbol]);
+  const subscribe = useCallback((l: () => void) => subscribeQuote(symbol, l), [symbol]);
+  const read = useCallback(() => tapes.get(symbol), [symbol]);
+  return useSyncExternalStore(subscribe, read, () => undefined);
+}
+
+/** The latest order book of a symbol (undefined until the server answered); subscribes while mounted. */
+export function useOrderBook(symbol: string, enabled = true): LiveBook | undefined {
+  useEffect(() => {
+    if (!enabled) return;
+    return retain(symbol, 'orderbook');
+  }, [enabled, symbol]);
+  const subscribe = useCallback((l: () => void) => subscribeQuote(symbol, l), [symbol]);
+  const read = useCallback(() => books.get(symbol), [symbol]);
   return useSyncExternalStore(subscribe, read, () => undefined);
 }
 

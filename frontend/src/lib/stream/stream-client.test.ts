@@ -75,6 +75,48 @@ describe('StreamClient', () => {
     expect(b[0].kind === 'tick' && b[0].tick.price).toBe(180000);
   });
 
+  it('keeps order books on their own channel: subscribe, snapshot, updates, drops, unsubscribe', async () => {
+    const { client } = makeClient();
+    client.setEnabled(true);
+    const ticks: StreamEvent[] = [];
+    const books: StreamEvent[] = [];
+    client.subscribe('005930', (e) => ticks.push(e));
+    const release = client.subscribe('005930', (e) => books.push(e), 'orderbook');
+    await flush();
+    const ws = FakeWebSocket.last();
+    ws.serverOpen();
+    expect(ws.sent).toEqual([
+      { action: 'subscribe', symbols: ['005930'] },
+      { action: 'subscribe', symbols: ['005930'], channel: 'orderbook' },
+    ]);
+    const book = {
+      type: 'orderbook',
+      symbol: '005930',
+      time: 't',
+      session: '0',
+      asks: [[70100, 5]],
+      bids: [[70000, 7]],
+      totalAsk: 5,
+      totalBid: 7,
+      expected: null,
+      receivedAt: 'r',
+      source: 'kis',
+    };
+    ws.serverSend({ type: 'bookSnapshot', symbol: '005930', book: null });
+    ws.serverSend(book);
+    ws.serverSend({ type: 'dropped', channel: 'orderbook', symbol: '005930', count: 3 });
+    ws.serverSend(tick('005930', 70100));
+    expect(books.map((e) => e.kind)).toEqual(['book', 'book', 'dropped']);
+    expect(books[0].kind === 'book' && books[0].fromSnapshot && books[0].book).toBe(null);
+    expect(books[1].kind === 'book' && books[1].book?.bids[0]).toEqual([70000, 7]);
+    expect(ticks.map((e) => e.kind)).toEqual(['tick']);
+    ws.serverSend({ type: 'subscribed', channel: 'orderbook', accepted: [], rejected: [{ symbol: '005930', reason: 'SYMBOL_LIMIT' }] });
+    expect(books.at(-1)).toEqual({ kind: 'rejected', reason: 'SYMBOL_LIMIT' });
+    expect(client.getRejection('005930')).toBe(null); // a refused book is not a refused symbol
+    release();
+    expect(ws.sent.at(-1)).toEqual({ action: 'unsubscribe', symbols: ['005930'], channel: 'orderbook' });
+  });
+
   it('reconnects with exponential backoff and resubscribes every symbol', async () => {
     const { client, timers } = makeClient();
     client.setEnabled(true);

@@ -1,7 +1,8 @@
-// WebSocket client for live ticks: reference-counted symbol subscriptions, automatic reconnect
-// with exponential backoff + jitter, resubscribe after every reconnect, one token refresh on an
-// auth close (4401). The WebSocket class, timers and randomness are injected for tests.
-import type { ServerMessage, StreamEvent, StreamStatus } from '@/lib/stream/types';
+// WebSocket client for live ticks and order books: reference-counted symbol subscriptions per
+// channel, automatic reconnect with exponential backoff + jitter, resubscribe after every
+// reconnect, one token refresh on an auth close (4401). The WebSocket class, timers and
+// randomness are injected for tests.
+import type { Channel, ServerMessage, StreamEvent, StreamStatus } from '@/lib/stream/types';
 
 export interface WebSocketLike {
   readonly readyState: number;
@@ -47,6 +48,7 @@ export const CLOSE_ABUSE = 4429;
 
 type SymbolListener = (event: StreamEvent) => void;
 type StatusListener = () => void;
+const CHANNELS: Channel[] = ['ticks', 'orderbook'];
 
 export class StreamClient {
   private readonly opts: Required<Omit<StreamClientOptions, 'refreshAuth' | 'WebSocketImpl'>> &
@@ -60,7 +62,7 @@ export class StreamClient {
   private authRetried = false;
   private reconnectTimer: unknown = null;
   private idleTimer: unknown = null;
-  private readonly listeners = new Map<string, Set<SymbolListener>>();
+  private readonly channels: Record<Channel, Map<string, Set<SymbolListener>>> = { ticks: new Map(), orderbook: new Map() };
   private readonly statusListeners = new Set<StatusListener>();
   private readonly rejected = new Map<string, string>();
   private lastError: string | null = null;
@@ -106,8 +108,8 @@ export class StreamClient {
     return this.attempt;
   }
 
-  symbols(): string[] {
-    return [...this.listeners.keys()];
+  symbols(channel: Channel = 'ticks'): string[] {
+    return [...this.channels[channel].keys()];
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -140,40 +142,46 @@ export class StreamClient {
     this.ensureConnected();
   }
 
-  subscribe(symbol: string, listener: SymbolListener): () => void {
-    let set = this.listeners.get(symbol);
+  subscribe(symbol: string, listener: SymbolListener, channel: Channel = 'ticks'): () => void {
+    const listeners = this.channels[channel];
+    let set = listeners.get(symbol);
     const isNewSymbol = !set;
     if (!set) {
       set = new Set();
-      this.listeners.set(symbol, set);
+      listeners.set(symbol, set);
     }
     set.add(listener);
     this.cancelIdleClose();
     if (isNewSymbol && this.ws && this.ws.readyState === OPEN) {
-      this.send({ action: 'subscribe', symbols: [symbol] });
+      this.send(request('subscribe', [symbol], channel));
     }
     this.ensureConnected();
-    return () => this.unsubscribe(symbol, listener);
+    return () => this.unsubscribe(symbol, listener, channel);
   }
 
   dispose() {
     this.enabled = false;
     this.teardown();
-    this.listeners.clear();
+    for (const channel of CHANNELS) this.channels[channel].clear();
     this.statusListeners.clear();
   }
 
   // ---- internals --------------------------------------------------------------------------
 
-  private unsubscribe(symbol: string, listener: SymbolListener) {
-    const set = this.listeners.get(symbol);
+  private watching(): boolean {
+    return CHANNELS.some((c) => this.channels[c].size > 0);
+  }
+
+  private unsubscribe(symbol: string, listener: SymbolListener, channel: Channel) {
+    const listeners = this.channels[channel];
+    const set = listeners.get(symbol);
     if (!set) return;
     set.delete(listener);
     if (set.size > 0) return;
-    this.listeners.delete(symbol);
-    this.rejected.delete(symbol);
-    if (this.ws && this.ws.readyState === OPEN) this.send({ action: 'unsubscribe', symbols: [symbol] });
-    if (this.listeners.size === 0) this.scheduleIdleClose();
+    listeners.delete(symbol);
+    if (channel === 'ticks') this.rejected.delete(symbol);
+    if (this.ws && this.ws.readyState === OPEN) this.send(request('unsubscribe', [symbol], channel));
+    if (!this.watching()) this.scheduleIdleClose();
   }
 
   private setStatus(next: StreamStatus) {
@@ -195,7 +203,7 @@ export class StreamClient {
   }
 
   private ensureConnected() {
-    if (!this.enabled || this.listeners.size === 0) return;
+    if (!this.enabled || !this.watching()) return;
     if (this.ws || this.reconnectTimer !== null) return;
     void this.connect();
   }
@@ -232,8 +240,10 @@ export class StreamClient {
       this.attempt = 0;
       this.lastError = null;
       this.setStatus('connected');
-      const symbols = this.symbols();
-      if (symbols.length > 0) this.send({ action: 'subscribe', symbols });
+      for (const channel of CHANNELS) {
+        const symbols = this.symbols(channel);
+        if (symbols.length > 0) this.send(request('subscribe', symbols, channel));
+      }
     };
     ws.onmessage = (ev) => {
       if (gen !== this.generation) return;
@@ -275,7 +285,7 @@ export class StreamClient {
       // Too many connections/messages: wait the longest backoff before trying again.
       this.attempt = Math.max(this.attempt, 30);
     }
-    if (this.listeners.size === 0) {
+    if (!this.watching()) {
       this.setStatus('idle');
       return;
     }
@@ -291,7 +301,7 @@ export class StreamClient {
     this.setStatus(this.attempt >= this.opts.offlineAfterAttempts ? 'offline' : 'reconnecting');
     this.reconnectTimer = this.opts.timers.setTimeout(() => {
       this.reconnectTimer = null;
-      if (this.enabled && this.listeners.size > 0) void this.connect();
+      if (this.enabled && this.watching()) void this.connect();
     }, delay);
   }
 
@@ -299,7 +309,7 @@ export class StreamClient {
     this.cancelIdleClose();
     this.idleTimer = this.opts.timers.setTimeout(() => {
       this.idleTimer = null;
-      if (this.listeners.size === 0) {
+      if (!this.watching()) {
         this.teardown();
         this.setStatus('idle');
       }
@@ -332,8 +342,8 @@ export class StreamClient {
     }
   }
 
-  private emit(symbol: string, event: StreamEvent) {
-    const set = this.listeners.get(symbol);
+  private emit(symbol: string, event: StreamEvent, channel: Channel = 'ticks') {
+    const set = this.channels[channel].get(symbol);
     if (!set) return;
     for (const l of [...set]) l(event);
   }
@@ -356,22 +366,31 @@ export class StreamClient {
       case 'snapshot':
         this.emit(msg.symbol, { kind: 'snapshot', tick: msg.tick, bar: msg.bar, clientReceivedAt: now });
         return;
-      case 'subscribed':
+      case 'orderbook':
+        if (typeof msg.symbol !== 'string' || !Array.isArray(msg.asks)) return;
+        this.emit(msg.symbol, { kind: 'book', book: msg, clientReceivedAt: now, fromSnapshot: false }, 'orderbook');
+        return;
+      case 'bookSnapshot':
+        this.emit(msg.symbol, { kind: 'book', book: msg.book, clientReceivedAt: now, fromSnapshot: true }, 'orderbook');
+        return;
+      case 'subscribed': {
         // The server accepted our token: a later auth close deserves a fresh refresh attempt.
         this.authRetried = false;
+        const channel = msg.channel ?? 'ticks';
         for (const r of msg.rejected ?? []) {
           const reason = r.reason ?? '구독할 수 없는 종목입니다.';
-          this.rejected.set(r.symbol, reason);
-          this.emit(r.symbol, { kind: 'rejected', reason });
+          if (channel === 'ticks') this.rejected.set(r.symbol, reason);
+          this.emit(r.symbol, { kind: 'rejected', reason }, channel);
         }
-        for (const s of msg.accepted ?? []) this.rejected.delete(s);
+        if (channel === 'ticks') for (const s of msg.accepted ?? []) this.rejected.delete(s);
         return;
+      }
       case 'status':
         this.serverStream = msg.stream === 'unavailable' ? 'unavailable' : 'ok';
         this.notifyStatus();
         return;
       case 'dropped':
-        this.emit(msg.symbol, { kind: 'dropped', count: msg.count });
+        this.emit(msg.symbol, { kind: 'dropped', count: msg.count }, msg.channel ?? 'ticks');
         return;
       case 'error':
         this.lastError = msg.message ?? null;
@@ -379,4 +398,8 @@ export class StreamClient {
         return;
     }
   }
+}
+
+function request(action: 'subscribe' | 'unsubscribe', symbols: string[], channel: Channel) {
+  return channel === 'ticks' ? { action, symbols } : { action, symbols, channel };
 }

@@ -1,7 +1,7 @@
 // GET /companies/{id}/ohlcv?interval= — history plus the unfinished bar, mapped for the chart.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
-import { isCalendarInterval, mergeOpenBar, normalizeBars, type Bar, type Interval, type OhlcvRow } from '@/lib/chart/bars';
+import { isIntraday, mergeOpenBar, normalizeBars, type Bar, type Interval, type OhlcvRow } from '@/lib/chart/bars';
 import type { OhlcvPoint } from '@/types/api';
 
 /** `simulated`: the bars are kissim's replay (true), real history (false), or there are none (null). */
@@ -30,7 +30,7 @@ export function useOhlcv(companyId: string, interval: Interval) {
   return useQuery({
     queryKey: ['companies', companyId, 'ohlcv', interval],
     queryFn: ({ signal }) => fetchOhlcv(companyId, interval, signal),
-    staleTime: isCalendarInterval(interval) ? 5 * 60_000 : 30_000,
+    staleTime: isIntraday(interval) ? 30_000 : 5 * 60_000,
     placeholderData: keepPreviousData,
   });
 }

@@ -1,5 +1,6 @@
-// Company header: identity, live price flashing red/blue on change, change and %, day and
-// 52-week ranges, market cap, the data's source and as-of time, stream state and latency.
+// Company header: identity, the market's state, live price flashing red/blue on change, change
+// and %, the stock's VI / 거래정지 / 상·하한가 badges, day and 52-week ranges, market cap, the
+// data's source and as-of time, stream state and latency.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { Badge } from '@/components/ui/badge';
@@ -16,7 +17,8 @@ import {
   formatVolume,
   toneTextClass,
 } from '@/lib/format';
-import { marketSession, marketSessionLabel } from '@/lib/market-time';
+import { MarketStateBadge } from '@/components/market-state-badge';
+import { StockBadges } from '@/components/stock-badges';
 import { isStale, useLiveQuote, useNow, useStreamState, type LiveQuote } from '@/lib/stream/live';
 import { useSession } from '@/lib/use-session';
 import type { Company } from '@/types/api';
@@ -91,7 +93,6 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
   const dayHigh = Math.max(tick?.high ?? company.high ?? -Infinity, price ?? -Infinity);
   const dayLow = Math.min(tick?.low ?? company.low ?? Infinity, price ?? Infinity);
   const marketCap = tick && company.sharesOutstanding ? tick.price * company.sharesOutstanding : company.marketCap;
-  const session_ = marketSession(new Date(now));
   const { status } = useStreamState();
   const stale = live && isStale({ status, lastTickAt: quote?.clientReceivedAt ?? null, watchingSince, now });
 
@@ -120,9 +121,7 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
           {company.nameEn ? <p className="text-xs text-slate-500">{company.nameEn}</p> : null}
         </div>
         <div className="flex items-center gap-2">
-          <Badge tone={session_ === 'open' ? 'green' : 'gray'} title="한국거래소 정규장 09:00~15:30 (KST)">
-            <span data-testid="market-session">{marketSessionLabel(session_, new Date(now))}</span>
-          </Badge>
+          <MarketStateBadge />
           {favoriteSlot}
         </div>
       </div>
@@ -141,6 +140,7 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
         <span className={`pb-1 text-base font-medium ${toneTextClass(change ?? pct)}`}>
           {formatChangeArrow(change)} ({formatPercent(pct)})
         </span>
+        <StockBadges tick={tick} />
         {tick?.source === 'poll' ? (
           <Badge tone="amber" title="스트림 대신 주기적 조회로 받은 가격입니다.">
             폴링 시세

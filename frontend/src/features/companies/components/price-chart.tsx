@@ -1,14 +1,20 @@
-// The company's price chart: interval switcher, history from the api, live forming candle from
-// the stream (signed-in users), and honest loading / empty / error states at a fixed height.
-// One series per chart: real history is never extended by simulated ticks, nor the reverse.
+// The company's price chart: interval switcher (1분 … 월), indicator switches, history from the
+// api, live forming candle from the stream (signed-in users), and honest loading / empty / error
+// states at the chart's height. One series per chart: real history is never extended by simulated
+// ticks, nor the reverse.
 import { useCallback, useRef } from 'react';
+import { IndicatorToolbar } from '@/components/charts/indicator-toolbar';
 import { CandleChart } from '@/components/charts/lazy';
+import { Button } from '@/components/ui/button';
 import { SourceNote } from '@/components/ui/source-note';
 import { EmptyState, ErrorState, Spinner } from '@/components/ui/states';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useOhlcv } from '@/features/companies/api/ohlcv';
-import { INTERVALS, INTERVAL_LABELS, isCalendarInterval, type Interval, type TickLike } from '@/lib/chart/bars';
+import { ApiError } from '@/lib/api-client';
+import { INTERVALS, INTERVAL_LABELS, INTERVAL_NAMES, isIntraday, type Interval, type TickLike } from '@/lib/chart/bars';
 import { isSimulatedSource } from '@/lib/data-source';
+import { chartHeight } from '@/lib/indicators/catalog';
+import { useIndicatorSelection } from '@/lib/indicators/preferences';
 import { subscribeSymbolEvents } from '@/lib/stream/live';
 
 const HEIGHT = 420;
@@ -32,6 +38,8 @@ export function PriceChart({
   live: boolean;
 }) {
   const q = useOhlcv(companyId, interval);
+  const [indicators, toggleIndicator] = useIndicatorSelection();
+  const height = chartHeight(HEIGHT, indicators);
   const wrapRef = useRef<HTMLDivElement>(null);
   const liveCount = useRef(0);
 
@@ -51,7 +59,20 @@ export function PriceChart({
 
   const data = q.data;
   const switching = q.isFetching && data?.interval !== interval;
-  const state = q.isError && !data ? 'error' : !data ? 'loading' : switching ? 'loading' : data.bars.length === 0 ? 'empty' : 'ready';
+  // An api without weekly/monthly bars refuses the interval as a bad request: say so, not "error".
+  const unsupported =
+    q.isError && !data && !isIntraday(interval) && interval !== '1d' && q.error instanceof ApiError && q.error.code === 'INVALID_REQUEST';
+  const state = unsupported
+    ? 'unsupported'
+    : q.isError && !data
+      ? 'error'
+      : !data
+        ? 'loading'
+        : switching
+          ? 'loading'
+          : data.bars.length === 0
+            ? 'empty'
+            : 'ready';
 
   return (
     <section aria-labelledby="chart-title" className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4">
@@ -74,39 +95,55 @@ export function PriceChart({
           ))}
         </div>
       </div>
+      <div className="mb-2">
+        <IndicatorToolbar selection={indicators} onToggle={toggleIndicator} />
+      </div>
       <div
         ref={wrapRef}
         className="relative"
-        style={{ minHeight: HEIGHT }}
+        style={{ minHeight: height }}
         data-testid="price-chart"
         data-state={state}
         data-interval={data?.interval ?? ''}
+        data-requested-interval={interval}
         data-bars={data?.bars.length ?? 0}
         data-simulated={data?.simulated === null || data?.simulated === undefined ? '' : String(data.simulated)}
       >
-        {q.isError && !data ? (
-          <div className="flex items-center justify-center" style={{ height: HEIGHT }}>
+        {unsupported ? (
+          <div style={{ height }} data-testid="interval-unsupported">
+            <EmptyState className="h-full flex-col gap-3">
+              <span>이 서버는 아직 {INTERVAL_NAMES[interval]} 시세를 제공하지 않습니다. 일봉으로 확인해 보세요.</span>
+              <Button size="sm" onClick={() => onInterval('1d')}>
+                일봉 보기
+              </Button>
+            </EmptyState>
+          </div>
+        ) : q.isError && !data ? (
+          <div className="flex items-center justify-center" style={{ height }}>
             <ErrorState error={q.error} onRetry={() => void q.refetch()} title="시세를 불러오지 못했습니다" />
           </div>
         ) : !data ? (
-          <Skeleton style={{ height: HEIGHT }} className="w-full" />
+          <Skeleton style={{ height }} className="w-full" />
         ) : data.bars.length === 0 && !switching ? (
-          <EmptyState className="h-[420px]">
-            {INTERVAL_LABELS[interval]} 시세 데이터가 없습니다.
-            {isCalendarInterval(interval) ? '' : ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.'}
-          </EmptyState>
+          <div style={{ height }}>
+            <EmptyState className="h-full">
+              {INTERVAL_NAMES[interval]} 시세 데이터가 없습니다.
+              {isIntraday(interval) ? ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.' : ''}
+            </EmptyState>
+          </div>
         ) : (
           <>
             <CandleChart
               bars={data.bars}
               interval={data.interval}
               height={HEIGHT}
+              indicators={indicators}
               subscribeLive={live && !switching ? subscribeLive : undefined}
               onLiveBar={onLiveBar}
             />
             {switching ? (
               <div className="absolute inset-0 flex items-center justify-center bg-white/60">
-                <Spinner label={`${INTERVAL_LABELS[interval]} 시세 불러오는 중`} />
+                <Spinner label={`${INTERVAL_NAMES[interval]} 시세 불러오는 중`} />
               </div>
             ) : null}
           </>

@@ -1,0 +1,1 @@
+"""The market's state: GET /api/market/status (routes.py, shapes.py)."""
