@@ -16,11 +16,14 @@ from typing import Any
 import asyncpg
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic import Request, Sanic
 from sanic.config import Config
 from sanic.response import BaseHTTPResponse
 
-from api.http import errors
+from api.http import errors, headers, outages
 from core import logs
 from core.settings import Settings
 from search.backends import SearchBackend, create_backend
@@ -89,10 +92,12 @@ def create_app(settings: Settings, modules: tuple[str, ...] = DEFAULT_MODULES) -
     app.config.WEBSOCKET_PING_TIMEOUT = 20
     app.config.WEBSOCKET_MAX_SIZE = 16 * 1024
     errors.install(app)
+    headers.install(app)
 
     @app.before_server_start
     async def open_clients(app: App) -> None:
         logs.configure("api", settings.log_level, settings.log_format)
+        outages.quiet_library_retries()
         app.ctx.db = await asyncpg.create_pool(
             settings.database_url,
             reset=_keep_session,
@@ -102,8 +107,14 @@ def create_app(settings: Settings, modules: tuple[str, ...] = DEFAULT_MODULES) -
             max_inactive_connection_lifetime=300,
         )
         # A blocking pool waits briefly for a free connection under bursts instead of failing at
-        # max_connections (redis-py's default pool raises MaxConnectionsError).
-        pool = aioredis.BlockingConnectionPool.from_url(settings.redis_url, **REDIS_POOL)
+        # max_connections (redis-py's default pool raises MaxConnectionsError). A pooled connection
+        # that went stale with a Redis restart is retried on a new one instead of failing a request.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            settings.redis_url,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+            retry_on_error=[RedisConnectionError],
+            **REDIS_POOL,
+        )
         app.ctx.redis = aioredis.Redis(connection_pool=pool)
         app.ctx.search = create_backend(settings, app.ctx.db)
 

@@ -189,6 +189,7 @@ _RANK_FIELDS = (
     "companyId",
     "symbol",
     "name",
+    "nameEn",
     "market",
     "industryId",
     "industryName",

@@ -111,6 +111,19 @@ class KisAppKey:
     app_secret: str = field(repr=False)
 
 
+def networks(raw: str) -> tuple[str, ...]:
+    """`127.0.0.0/8,::1/128`: IP networks (CIDR), checked here and kept as text."""
+    import ipaddress
+
+    nets = tuple(n.strip() for n in raw.split(",") if n.strip())
+    for net in nets:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            raise ValueError(f"'{net}' is not an IP network (e.g. 10.0.0.0/8)") from None
+    return nets
+
+
 def app_keys(raw: str) -> tuple[KisAppKey, ...]:
     """`KIS_APP_KEYS=key1:secret1,key2:secret2`."""
     keys = []
@@ -151,6 +164,18 @@ class ApiSettings:
     )
     auth_rate_limit_per_minute: int = setting(
         "AUTH_RATE_LIMIT_PER_MINUTE", 20, int_range(1, 1_000_000), "login/signup/refresh per minute per IP"
+    )
+    signup_rate_limit_per_hour: int = setting(
+        "SIGNUP_RATE_LIMIT_PER_HOUR", 10, int_range(1, 1_000_000), "signup attempts per hour per IP"
+    )
+    signup_address_rate_limit_per_hour: int = setting(
+        "SIGNUP_ADDRESS_RATE_LIMIT_PER_HOUR", 5, int_range(1, 1_000_000), "signup attempts per hour per email address"
+    )
+    metrics_networks: tuple[str, ...] = setting(
+        "API_METRICS_NETWORKS",
+        ("127.0.0.0/8", "::1/128"),
+        networks,
+        "peers (CIDR, comma-separated) that may read `/metrics`; others get 404",
     )
     cache_enabled: bool = setting("API_CACHE_ENABLED", True, boolean, "Redis response cache on")
     frontend_dist: Path = setting("FRONTEND_DIST", REPO_ROOT / "frontend" / "dist", path, "the built SPA")
@@ -391,6 +416,8 @@ def markdown_table() -> str:
         default = f.default if f.default is not dataclasses.MISSING else None
         if isinstance(default, Path):
             default = str(default.relative_to(REPO_ROOT)) if default.is_relative_to(REPO_ROOT) else str(default)
+        if isinstance(default, tuple) and all(isinstance(item, str) for item in default):
+            default = ",".join(default)
         shown = "unset" if default in (None, "", ()) else f"`{default}`"
         lines.append(f"| `{f.metadata['env']}` | {section or '—'} | {f.metadata['doc']} | {shown} |")
     return "\n".join(lines)

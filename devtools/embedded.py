@@ -54,13 +54,32 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+class EmbeddedServer:
+    """What `make run`'s supervisor needs of a server: its child process, and a restart on the
+    same port and data folder after it died."""
+
+    name = "server"
+    process: subprocess.Popen | None
+
+    def exited(self) -> int | None:
+        """The exit status once the server process has ended (the poll also reaps it), else None."""
+        return None if self.process is None else self.process.poll()
+
+    def restart(self) -> None:
+        raise NotImplementedError
+
+
 @dataclass
-class EmbeddedPostgres:
-    """A PostgreSQL cluster in `data_dir`, listening on 127.0.0.1 only."""
+class EmbeddedPostgres(EmbeddedServer):
+    """A PostgreSQL cluster in `data_dir`, listening on 127.0.0.1 only, run as our child process
+    (not daemonized by pg_ctl) so that its death is noticed and it can be started again."""
 
     data_dir: Path
     database: str = "krx"
+    process: subprocess.Popen | None = None
+    port: int | None = None
     timescale: bool | None = None  # None: preload TimescaleDB when it is built
+    name = "postgres"
 
     @property
     def preloads_timescale(self) -> bool:
@@ -68,17 +87,18 @@ class EmbeddedPostgres:
 
         return timescale.installed() if self.timescale is None else self.timescale
 
-    def server_options(self, port: int) -> str:
-        """The `postgres` command-line options of this cluster (tests restart it on the same port)."""
-        options = f"-h 127.0.0.1 -p {port} -k {self.pgdata} -c fsync=on -c max_connections=200 -c shared_buffers=256MB"
-        if self.preloads_timescale:
-            # One TimescaleDB scheduler per database plus its policy jobs need worker slots (the test
-            # harness holds dozens of databases); telemetry would try the internet.
-            options += (
-                " -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
-                " -c max_worker_processes=64 -c timescaledb.max_background_workers=48"
-            )
-        return options
+    def _timescale_settings(self) -> list[str]:
+        """One TimescaleDB scheduler per database plus its policy jobs need worker slots (the test
+        harness holds dozens of databases); telemetry would try the internet."""
+        if not self.preloads_timescale:
+            return []
+        settings = (
+            "shared_preload_libraries=timescaledb",
+            "timescaledb.telemetry_level=off",
+            "max_worker_processes=64",
+            "timescaledb.max_background_workers=48",
+        )
+        return [arg for setting in settings for arg in ("-c", setting)]
 
     @property
     def pgdata(self) -> Path:
@@ -106,68 +126,108 @@ class EmbeddedPostgres:
         ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", readable)
         os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
 
-    def running_port(self) -> int | None:
-        """The port of a server already running on this data folder, if any."""
-        pidfile = self.pgdata / "postmaster.pid"
+    def _postmaster(self) -> tuple[int, int, str] | None:
+        """(pid, port, status) from postmaster.pid of a live server on this data folder."""
         try:
-            lines = pidfile.read_text().splitlines()
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
         except (FileNotFoundError, PermissionError):
             return None
-        if len(lines) >= 8 and _process_alive(int(lines[0])) and lines[7].strip() == "ready":
-            return int(lines[3])
-        return None
+        if len(lines) < 8 or not _process_alive(int(lines[0])):
+            return None
+        return int(lines[0]), int(lines[3]), lines[7].strip()
+
+    def running_port(self) -> int | None:
+        """The port of a server running and ready on this data folder, if any."""
+        found = self._postmaster()
+        return found[1] if found and found[2] == "ready" else None
 
     def start(self) -> str:
-        """Start (or reuse) the server; create the database; return its URL."""
+        """Start the server (stopping one a crashed run left behind); create the database; return its URL."""
         self.pgdata.mkdir(parents=True, exist_ok=True)
         self.pgdata.chmod(0o700)
         if os.geteuid() == 0:
             self._prepare_root()
-        port = self.running_port()
-        if port is None:
-            if not (self.pgdata / "PG_VERSION").exists():
-                log.info("initialising PostgreSQL data folder %s", self.pgdata)
-                subprocess.run(
-                    [
-                        _pg_bin("initdb"),
-                        "-D",
-                        str(self.pgdata),
-                        "--auth=trust",
-                        "-U",
-                        "postgres",
-                        "--encoding=UTF8",
-                        "--locale=C.UTF-8",
-                        "--no-sync",
-                    ],
-                    check=True,
-                    capture_output=True,
-                    **self._run_as(),
-                )
-            port = free_port()
-            options = self.server_options(port)
+        if not (self.pgdata / "PG_VERSION").exists():
+            log.info("initialising PostgreSQL data folder %s", self.pgdata)
             subprocess.run(
                 [
-                    _pg_bin("pg_ctl"),
+                    _pg_bin("initdb"),
                     "-D",
                     str(self.pgdata),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-l",
-                    str(self.pgdata / "server.log"),
-                    "-o",
-                    options,
-                    "start",
+                    "--auth=trust",
+                    "-U",
+                    "postgres",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
                 ],
                 check=True,
                 capture_output=True,
                 **self._run_as(),
             )
-            log.info(
-                "PostgreSQL started on 127.0.0.1:%d%s", port, " with TimescaleDB" if self.preloads_timescale else ""
+        self._stop_leftover()
+        self.port = free_port()
+        self._spawn()
+        log.info("PostgreSQL started on 127.0.0.1:%d%s", self.port, " with TimescaleDB" if self.preloads_timescale else "")
+        self._ensure_database(self.port)
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def _stop_leftover(self) -> None:
+        """A server left running by a crashed run is not our child: stop it, and start our own."""
+        if self._postmaster() is None:
+            return
+        subprocess.run(
+            [_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"],
+            capture_output=True,
+            **self._run_as(),
+        )
+
+    def _spawn(self, timeout: float = 60.0) -> None:
+        assert self.port is not None
+        with open(self.pgdata / "server.log", "ab") as server_log:  # the child writes to its own copy
+            self.process = subprocess.Popen(
+                [
+                    _pg_bin("postgres"),
+                    "-D",
+                    str(self.pgdata),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.pgdata),
+                    "-c",
+                    "fsync=on",
+                    "-c",
+                    "max_connections=200",
+                    "-c",
+                    "shared_buffers=256MB",
+                    # bounds the WAL a restart after a crash replays (the default is up to 5 min of it)
+                    "-c",
+                    "checkpoint_timeout=60s",
+                    *self._timescale_settings(),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops us in order
+                **self._run_as(),
             )
-        self._ensure_database(port)
-        return f"postgresql://postgres@127.0.0.1:{port}/{self.database}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited with {self.process.returncode}; see {self.pgdata / 'server.log'}")
+            found = self._postmaster()
+            if found and found[0] == self.process.pid and found[2] == "ready":
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"postgres was not ready within {timeout:.0f} s; see {self.pgdata / 'server.log'}")
+
+    def restart(self) -> None:
+        """Start again on the same port after the server died (crash recovery replays the WAL)."""
+        self.stop()
+        self._spawn()
+        log.info("PostgreSQL restarted on 127.0.0.1:%d", self.port)
 
     def _ensure_database(self, port: int) -> None:
         psql = [_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres", "-tAc"]
@@ -181,23 +241,29 @@ class EmbeddedPostgres:
             subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True)
 
     def stop(self) -> None:
-        if self.running_port() is None:
+        """Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit)."""
+        if self.process is None or self.process.poll() is not None:
             return
-        subprocess.run(
-            [_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop"],
-            capture_output=True,
-            **self._run_as(),
-        )
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         log.info("PostgreSQL stopped")
 
 
 @dataclass
-class EmbeddedRedis:
-    """A redis-server in `data_dir` (append-only file on), listening on 127.0.0.1 only."""
+class EmbeddedRedis(EmbeddedServer):
+    """A redis-server in `data_dir` (append-only file on), listening on 127.0.0.1 only.
+
+    Every write is in the append-only file (the kernel's page cache) before Redis answers it, so a
+    killed server loses nothing it acknowledged; `appendfsync everysec` bounds what a power cut loses."""
 
     data_dir: Path
     process: subprocess.Popen | None = None
     port: int | None = None
+    name = "redis"
 
     @property
     def pidfile(self) -> Path:
@@ -280,6 +346,7 @@ class EmbeddedRedis:
         log.info("Redis stopped")
 
     def restart(self) -> None:
-        """Stop and start again on the same port (for outage tests)."""
+        """Stop (if still running) and start again on the same port and append-only file."""
         self.stop()
         self._spawn()
+        log.info("Redis restarted on 127.0.0.1:%d", self.port)

@@ -2,8 +2,10 @@
 
 Starts PostgreSQL and Redis under ./.data (unless DATABASE_URL / REDIS_URL are set), applies
 sql/, loads the bundled KRX snapshot into an empty database, then runs the api, the KIS replay
-simulator (until KIS keys are configured), ingest, the scheduler and a worker. A child that
-dies is restarted with back-off; Ctrl-C (or SIGTERM) stops everything cleanly.
+simulator (until KIS keys are configured), ingest, the scheduler and a worker. Anything that
+dies — one of these children or the embedded PostgreSQL or Redis — is reaped and started again
+with back-off (core/retry.Backoff); a server comes back on the same port and data folder, so
+the clients reconnect by themselves. Ctrl-C (or SIGTERM) stops everything cleanly.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from core.retry import Backoff
 from db import migrate, snapshot
-from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, EmbeddedServer, free_port
 
 log = logging.getLogger("runall")
 
@@ -30,6 +32,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_BACKOFF_S = 30.0
 STOP_GRACE_S = 15.0
 HEALTHY_AFTER_S = 60.0  # a child that ran this long restarts after the shortest delay
+SERVER_FIRST_DELAY_S = 0.5  # a dead PostgreSQL or Redis is started again this soon, then backing off
+SERVER_MAX_BACKOFF_S = 10.0
 
 
 @dataclass
@@ -52,6 +56,49 @@ class Child:
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()
 
+    def kill_leftovers(self) -> None:
+        """After the child died: end what it started (e.g. worker processes), so none keeps its port."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: the group id is its pid
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+@dataclass
+class ServerWatch:
+    """An embedded server under supervision: restarted in place when its process ends."""
+
+    server: EmbeddedServer
+    backoff: Backoff = field(default_factory=lambda: Backoff(SERVER_FIRST_DELAY_S, SERVER_MAX_BACKOFF_S, jitter=False))
+    next_start: float = 0.0
+    started_at: float = field(default_factory=time.monotonic)
+
+    def check(self, now: float) -> None:
+        """Called every supervision round: notice a death (the poll reaps it), restart when due."""
+        if self.next_start == 0.0:
+            code = self.server.exited()
+            if code is None:
+                return
+            if now - self.started_at > HEALTHY_AFTER_S:
+                self.backoff.reset()
+            delay = self.backoff.next()
+            self.next_start = now + delay
+            log.warning("%s exited with %s; restarting it in %.1f s", self.server.name, code, delay)
+            return
+        if now < self.next_start:
+            return
+        try:
+            self.server.restart()
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            delay = self.backoff.next()
+            self.next_start = time.monotonic() + delay
+            log.warning("%s did not start (%s); trying again in %.1f s", self.server.name, exc, delay)
+            return
+        self.next_start = 0.0
+        self.started_at = time.monotonic()
+
 
 def _local_secret(data_dir: Path, name: str) -> str:
     """A random secret for the local platform, kept under .data so sessions survive restarts."""
@@ -64,10 +111,10 @@ def _local_secret(data_dir: Path, name: str) -> str:
     return value
 
 
-def prepare_environment(data_dir: Path) -> tuple[dict[str, str], list]:
+def prepare_environment(data_dir: Path) -> tuple[dict[str, str], list[EmbeddedServer]]:
     """Start what the environment does not provide; return the children's environment and servers."""
     env = dict(os.environ)
-    servers: list = []
+    servers: list[EmbeddedServer] = []
     data_dir.mkdir(parents=True, exist_ok=True)
     if not env.get("DATABASE_URL"):
         pg = EmbeddedPostgres(data_dir / "postgres")
@@ -130,6 +177,16 @@ def _wait_for_api(url: str, children: list[Child], timeout: float = 60.0) -> boo
     return False
 
 
+async def _checkpoint(database_url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 def stop_children(children: list[Child]) -> None:
     for child in reversed(children):
         if child.exited() is None and child.process is not None:
@@ -164,6 +221,9 @@ def main() -> None:
         log.info("schema up to date (%d migration(s) applied now)", len(applied))
         if asyncio.run(snapshot.load(env["DATABASE_URL"], if_empty=True)):
             log.info("bundled KRX snapshot loaded")
+            if any(isinstance(server, EmbeddedPostgres) for server in servers):
+                # else a crash soon after would replay the whole load's WAL (~450 MB, ~15 s) on restart
+                asyncio.run(_checkpoint(env["DATABASE_URL"]))
         env.setdefault("API_PORT", "8000")
         children = children_for(env)
         port = env["API_PORT"]
@@ -176,7 +236,7 @@ def main() -> None:
                 f"  API: http://{host}:{port}/api/health   (Ctrl-C to stop)\n",
                 flush=True,
             )
-        supervise(children, env, stop)
+        supervise(children, env, stop, [ServerWatch(server) for server in servers])
     except migrate.MigrationError as exc:
         log.error("migration failed: %s", exc)
     finally:
@@ -186,14 +246,20 @@ def main() -> None:
         log.info("stopped")
 
 
-def supervise(children: list[Child], env: dict[str, str], stop: list[bool]) -> None:
-    """Restart children that exit, with back-off, until a stop is requested."""
+def supervise(
+    children: list[Child], env: dict[str, str], stop: list[bool], servers: list[ServerWatch] | None = None
+) -> None:
+    """Restart servers and children that exit, with back-off, until a stop is requested."""
     while not stop[0]:
+        now = time.monotonic()
+        for watch in servers or ():
+            watch.check(now)
         now = time.monotonic()
         for child in children:
             if child.exited() is None:
                 continue
             if child.next_start == 0.0:
+                child.kill_leftovers()
                 if now - child.started_at > HEALTHY_AFTER_S:
                     child.backoff.reset()
                 delay = child.backoff.next()

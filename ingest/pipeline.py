@@ -45,6 +45,7 @@ class Pipeline:
         self.publisher = publisher
         self.writer = writer
         self.frames: list[tuple[str, int]] = []
+        self.first_trade_at: float | None = None  # epoch seconds: when this run received its first trade
         self._ready = asyncio.Event()
 
     # -- in ----------------------------------------------------------------------------------
@@ -75,6 +76,8 @@ class Pipeline:
         batch = self.engine.feed([text for text, _ in taken], first_received)
         self.metrics.observe("engine_ms", (time.perf_counter() - started) * 1000)
         counters = batch.counters
+        if self.first_trade_at is None and counters.get("trades"):
+            self.first_trade_at = first_received / 1_000_000
         for name in COUNTED:
             if counters.get(name):
                 self.metrics.inc(name, counters[name])  # type: ignore[literal-required]
@@ -107,14 +110,15 @@ class Pipeline:
         self.writer.add_batch(self.engine.flush(FAR_FUTURE_US))
 
     # -- trades stored by an earlier run -----------------------------------------------------
-    async def mark_stored_trades(self, database_url: str) -> int:
-        """Today's greatest stored accumulated volume per symbol, handed to the engine."""
+    async def mark_stored_trades(self, database_url: str) -> dict[str, datetime]:
+        """Today's greatest stored accumulated volume per symbol, handed to the engine; returns
+        each symbol's newest stored trade time (where a gap in the feed would begin)."""
         today = kst_today()
         conn = await asyncpg.connect(database_url, timeout=5)
         try:
             rows = await conn.fetch(
-                f"SELECT symbol, max(acc_volume) AS acc FROM {self.writer.tick_table} WHERE time >= $1 AND source = $2 "
-                "GROUP BY symbol",
+                f"SELECT symbol, max(acc_volume) AS acc, max(time) AS newest FROM {self.writer.tick_table} "
+                "WHERE time >= $1 AND source = $2 GROUP BY symbol",
                 kst_midnight(today),
                 self.source,
             )
@@ -122,4 +126,4 @@ class Pipeline:
             await conn.close()
         date = int(datetime.now(KST).strftime("%Y%m%d"))
         self.engine.mark_stored({r["symbol"]: (date, r["acc"]) for r in rows})
-        return len(rows)
+        return {r["symbol"]: r["newest"] for r in rows}

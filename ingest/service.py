@@ -7,6 +7,7 @@
     allocator   slots from browser demand, favorites, SUBSCRIBE_SYMBOLS                  allocator.py
     poller      REST quotes for symbols without a slot (`source: "poll"`)               poller.py
     status      the `ingest:status` heartbeat                                           status.py
+    gaps        the time no process streamed: recorded, 1m bars repaired from REST     gaps.py
 Every long-running task is restarted if it fails; SIGTERM/SIGINT flush what is pending.
 """
 
@@ -26,6 +27,7 @@ from core import market, series
 from core.settings import Settings
 from core.time import in_krx_hours, kst_today
 from ingest.allocator import Allocator
+from ingest.gaps import GapRepair
 from ingest.metrics import Metrics, start_prometheus
 from ingest.pipeline import Pipeline
 from ingest.poller import Poller
@@ -76,6 +78,9 @@ class IngestService:
             polled=lambda: self.allocator.polled,
             clients=self._held_clients,
         )
+        self.gaps = GapRepair(
+            ingest.source, settings.database_url, self._held_clients, lambda: self.pipeline.first_trade_at
+        )
         self.status = StatusReporter(
             settings,
             self.redis,
@@ -85,6 +90,7 @@ class IngestService:
             self.allocator,
             self.publisher,
             self.writer,
+            self.gaps,
         )
         self.status.engine_name = type(self.pipeline.engine).__module__.partition(".")[0]  # tickcore, or a test's
         self._stop = asyncio.Event()
@@ -169,10 +175,12 @@ class IngestService:
             await self._drop_simulated()
         self.writer.start()
         try:
-            await self.pipeline.mark_stored_trades(s.database_url)
+            self.gaps.prepare(await self.pipeline.mark_stored_trades(s.database_url))
         except Exception as exc:  # noqa: BLE001 - without them, resent trades are deduplicated in the DB only
             log.warning(
-                "could not read today's stored trades (%s); resent trades may enter bars twice", type(exc).__name__
+                "could not read today's stored trades (%s); resent trades may enter bars twice and a gap in "
+                "the feed is not recorded",
+                type(exc).__name__,
             )
         calendar_load = asyncio.create_task(asyncio.to_thread(market.warm_up), name="market-calendar")
         tasks = [
@@ -185,6 +193,7 @@ class IngestService:
                 ("control", self.allocator.listen_for_requests),
                 ("poller", self.poller.run),
                 ("status", self.status.run),
+                ("gaps", self.gaps.run),
                 *((f"session {x.id}", x.run) for x in self.sessions),
             )
         ]

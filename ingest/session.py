@@ -1,6 +1,7 @@
 """The one KIS WebSocket session of one app key.
 
-It holds a Redis lock so two ingest processes never fight over a key, answers PINGPONG,
+It holds a Redis lock so two ingest processes never fight over a key (and takes the lock over at
+once from a dead process of this host instead of waiting out its TTL), answers PINGPONG,
 resubscribes everything after a reconnect, watches for a silent connection, and reconnects
 with exponential back-off, jitter and a cap — with a distinct, slower wait after `OPSP8996
 ALREADY IN USE appkey`. Data frames go to the pipeline untouched; control frames are parsed by
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import orjson
+import psutil
 import websockets
 
 import tickcore
@@ -50,6 +52,31 @@ def subscribe_message(approval_key: str, custtype: str, tr_type: str, tr_id: str
 
 def new_instance_id() -> str:
     return f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def dead_local_instance(instance_id: str) -> bool:
+    """Provably dead: an instance id (`host:pid:uuid`) of this host whose process no longer runs
+    (or is a zombie waiting to be reaped). Another host's instance is never presumed dead."""
+    host, _, rest = instance_id.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != os.uname().nodename or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        return bool(psutil.Process(int(pid_text)).status() == psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:  # e.g. access denied: it exists
+        return False
+
+
+# Take the lock from `ARGV[1]` (dead) only if it still holds it.
+_TAKE_OVER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class KeySession:
@@ -123,6 +150,13 @@ class KeySession:
             if owner is not None and owner.decode() == self.instance_id:
                 await self.redis.pexpire(self.lock_key, ttl_ms)
                 return True
+            if owner is not None and dead_local_instance(owner.decode()):
+                if await self.redis.eval(_TAKE_OVER, 1, self.lock_key, owner, self.instance_id, ttl_ms):
+                    log.warning(
+                        "key %s: took the lock over from %s, a dead process of this host", self.id, owner.decode()
+                    )
+                    self.metrics.inc("lock_takeovers")
+                    return True
             return False
         except Exception as exc:  # noqa: BLE001 - Redis away: keep what we have, take nothing new
             self.metrics.inc("lock_errors")

@@ -15,6 +15,7 @@ import orjson
 from core.contract import keys
 from core.settings import Settings
 from ingest.allocator import Allocator
+from ingest.gaps import GapRepair
 from ingest.metrics import Metrics
 from ingest.publisher import Publisher
 from ingest.session import KeySession
@@ -32,6 +33,7 @@ class StatusReporter:
         allocator: Allocator,
         publisher: Publisher,
         writer: PgWriter,
+        gaps: GapRepair | None = None,
     ) -> None:
         self.settings = settings
         self.redis = redis
@@ -41,6 +43,7 @@ class StatusReporter:
         self.allocator = allocator
         self.publisher = publisher
         self.writer = writer
+        self.gaps = gaps
         self.redis_ok = True
         self.engine_name = "tickcore"
 
@@ -80,6 +83,7 @@ class StatusReporter:
                 for s in self.sessions
             ],
             "polled": len(self.allocator.polled),
+            "gap": self.gaps.summary() if self.gaps else None,
             "metrics": snap,
         }
         fields = {

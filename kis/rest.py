@@ -1,7 +1,10 @@
-"""KIS REST quotations (external-apis.md §2): current price, daily and index period quotes.
+"""KIS REST quotations (external-apis.md §2): current price, daily and index period quotes, and
+today's minute bars.
 
 Period quotes come at most 100 (stocks) / 50 (indices) rows per call, newest first; older rows
-are fetched by moving the end date before the oldest row returned. `rt_cd` is checked on every
+are fetched by moving the end date before the oldest row returned. Minute bars (주식당일분봉조회)
+come at most 30 per call, newest first, today only; earlier rows are fetched by moving the end
+time before the oldest minute returned. `rt_cd` is checked on every
 answer: EGW00201 (per-second limit) is retried with back-off, EGW00123 (token expired) gets a
 new token once. Calls are paced per app key (KIS_REST_RATE_PER_SECOND).
 """
@@ -19,6 +22,9 @@ from core.services import AuthError, MalformedResponse, Pacer, RateLimited, Serv
 from kis.auth import KisAuth
 
 QUOTE_PATH = "/uapi/domestic-stock/v1/quotations/inquire-price"
+MINUTE_BARS_PATH = "/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice"
+MINUTE_BARS_TR = "FHKST03010200"
+KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def _int(text: str) -> int | None:
@@ -35,6 +41,32 @@ class Candle:
     close: float
     volume: int | None
     amount: int | None
+
+
+@dataclass(frozen=True)
+class MinuteBar:
+    """One 1-minute bar of today. `start` is the minute `stck_cntg_hour` names, read as the bar's
+    start like our own buckets (whether KIS labels the start or the end is [UNCONFIRMED])."""
+
+    start: dt.datetime  # KST
+    open: int
+    high: int
+    low: int
+    close: int
+    volume: int
+    acc_amount: int | None  # the day's traded amount up to the end of this minute, won
+
+
+def _minute_bar(row: dict[str, Any]) -> MinuteBar | None:
+    try:
+        day = dt.datetime.strptime(str(row["stck_bsop_date"]) + str(row["stck_cntg_hour"]), "%Y%m%d%H%M%S")
+        o, h, lo, c, v = (int(str(row[k])) for k in ("stck_oprc", "stck_hgpr", "stck_lwpr", "stck_prpr", "cntg_vol"))
+    except (KeyError, ValueError):
+        return None
+    if min(o, h, lo, c) <= 0 or v < 0:
+        return None
+    start = day.replace(second=0, tzinfo=KST)
+    return MinuteBar(start, o, h, lo, c, v, _int(str(row.get("acml_tr_pbmn", ""))))
 
 
 class KisRestClient:
@@ -160,6 +192,40 @@ class KisRestClient:
             "stck_bsop_date",
             ("bstp_nmix_oprc", "bstp_nmix_hgpr", "bstp_nmix_lwpr", "bstp_nmix_prpr"),
         )
+
+    async def minute_bars(
+        self, symbol: str, start: dt.time | None = None, end: dt.time | None = None
+    ) -> list[MinuteBar]:
+        """Today's 1-minute bars of `symbol` from `start` to `end` (KST, inclusive; default: the whole
+        day so far), oldest first — 주식당일분봉조회 (FHKST03010200), 30 rows a call, paced."""
+        out: dict[dt.datetime, MinuteBar] = {}
+        cursor = end or dt.time(23, 59, 59)
+        previous_oldest: dt.datetime | None = None
+        while True:
+            data = await self._get(
+                MINUTE_BARS_PATH,
+                MINUTE_BARS_TR,
+                {
+                    "FID_ETC_CLS_CODE": "",
+                    "FID_COND_MRKT_DIV_CODE": "J",
+                    "FID_INPUT_ISCD": symbol,
+                    "FID_INPUT_HOUR_1": cursor.strftime("%H%M%S"),
+                    "FID_PW_DATA_INCU_YN": "Y",
+                },
+            )
+            rows = [b for b in map(_minute_bar, data.get("output2") or []) if b is not None]
+            if not rows:
+                break
+            for bar in rows:
+                if (start is None or bar.start.time() >= start) and (end is None or bar.start.time() <= end):
+                    out.setdefault(bar.start, bar)
+            oldest = min(bar.start for bar in rows)
+            reached_start = start is not None and oldest.time() <= start
+            if reached_start or oldest.time() == dt.time(0) or (previous_oldest and oldest >= previous_oldest):
+                break
+            previous_oldest = oldest
+            cursor = (oldest - dt.timedelta(minutes=1)).time().replace(second=59)
+        return [out[k] for k in sorted(out)]
 
     async def current_price(self, symbol: str) -> dict[str, Any]:
         """주식현재가 시세 (FHKST01010100): the `output` object (lower-case keys, string values)."""

@@ -15,6 +15,7 @@ from api.companies import queries
 from api.companies.shapes import (
     Bar,
     CompanyProfile,
+    FeedGap,
     Financials,
     OhlcvQuery,
     OpenBar,
@@ -277,6 +278,14 @@ async def _open_bar(request: Request, interval: str, symbol: str) -> dict[str, A
     return decode_open_bar(raw)
 
 
+def _span_start(anchor: dt.datetime, interval: str) -> dt.datetime:
+    """Where a range without `start` begins: the anchor's KST day for 1m, else a span before it."""
+    if interval == "1m":
+        day = anchor.astimezone(KST).date()
+        return dt.datetime(day.year, day.month, day.day, tzinfo=KST)
+    return anchor - _DEFAULT_SPAN[interval]
+
+
 async def _bars(
     db: asyncpg.Pool, company_id: int, interval: str, start: dt.datetime | None, end: dt.datetime | None
 ) -> bytes:
@@ -290,14 +299,10 @@ async def _bars(
     simulated = newest_real is None and newest_simulated is not None
     if start is None:
         anchor = end or (newest_simulated if simulated else newest_real)
-        if anchor is None:
-            start = None
-        elif interval == "1m":
-            day = anchor.astimezone(KST).date()
-            start = dt.datetime(day.year, day.month, day.day, tzinfo=KST)
-        else:
-            start = anchor - _DEFAULT_SPAN[interval]
+        start = _span_start(anchor, interval) if anchor is not None else None
     rows = await queries.bars(db, symbol, interval, start, end, simulated=simulated) if start is not None else []
+    # with no stored bar yet (e.g. minutes after a restart) gaps of the last day or span still show
+    since = start if start is not None else _span_start(dt.datetime.now(KST), interval)
     data: list[Bar] = [
         {
             "time": int(r["bucket"].timestamp()),
@@ -311,8 +316,19 @@ async def _bars(
         for r in rows
     ]
     newest = rows[-1]["bucket"] if rows else None
+    gaps: list[FeedGap] = [
+        {
+            "start": int(g["started_at"].timestamp()),
+            "end": int(g["ended_at"].timestamp()),
+            "status": g["status"],
+            "repairSource": g["repair_source"],
+            "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
+        }
+        for g in await queries.feed_gaps(db, symbol, since, end, simulated=simulated)
+    ]
     meta = {
         "symbol": symbol,
+        "gaps": gaps,
         "truncated": len(rows) >= queries.MAX_BARS,
         "asOf": (iso_date(newest) if interval in _DAILY_OR_LONGER else newest.isoformat()) if newest else None,
         "source": rows[-1]["source"] if rows else None,
@@ -338,6 +354,7 @@ async def _bars(
             "simulated": bool | None,
             "openBar": OpenBar | None,
             "truncated": bool,
+            "gaps": list[FeedGap],
         },
     ),
 )
@@ -353,6 +370,7 @@ async def ohlcv(request: Request, company_id: int, query: OhlcvQuery) -> HTTPRes
     )
     meta_raw, _, data_raw = cached.partition(b"\x00")
     meta = orjson.loads(meta_raw)
+    meta.setdefault("gaps", [])  # a body cached before gaps were reported
     open_bar = await _open_bar(request, interval, meta["symbol"]) if interval in INTERVALS else None
     if open_bar and end is not None and open_bar["time"] > int(end.timestamp()):
         open_bar = None

@@ -134,6 +134,17 @@ class Bar(TypedDict):
     amount: int | None
 
 
+class FeedGap(TypedDict):
+    start: Annotated[int, Field(description="마지막으로 저장된 체결 시각 (epoch 초)")]
+    end: Annotated[int, Field(description="수집 재개 후 첫 체결 시각 (epoch 초)")]
+    status: Annotated[
+        Literal["pending", "repaired", "partial", "failed"],
+        Field(description="repaired: 1분봉을 REST 분봉 API로 복구; pending: 복구 전; partial/failed: 남은 공백"),
+    ]
+    repairSource: str | None
+    repairedTimes: Annotated[list[int], Field(description="REST로 다시 채운 1분봉의 시작 시각 (epoch 초)")]
+
+
 class OpenBar(Bar):
     tradeCount: int | None
     source: str | None

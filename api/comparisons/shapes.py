@@ -32,6 +32,7 @@ class ComparisonRequest(Body):
             max_length=MAX_COMPANIES,
             description="서로 다른 기업 ID 2–10개",
             examples=[[1, 2, 3]],
+            json_schema_extra={"uniqueItems": True},
         ),
         AfterValidator(_distinct),
     ]

@@ -7,6 +7,10 @@ A password change or an account deletion voids all of a user's tokens issued bef
 (`revoke_issued_before`: `auth:valid-after:{user}`, kept as long as a refresh token lives); `iat`
 carries fractions of a second so the fresh pair issued right after a password change is not caught.
 REST handlers use `require_user(request)`; the WebSocket/SSE code uses `verify_token` directly.
+
+While Redis is away the deny-list cannot be read, so authentication fails closed: a request with a
+token gets 503 SERVICE_UNAVAILABLE (errors.py maps the Redis error), never a pass on an unchecked
+token, and login/refresh issue no token (`deny_list_reachable`).
 """
 
 from __future__ import annotations
@@ -98,6 +102,11 @@ async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, to
     if revoked is not None or (valid_after is not None and claims.issued_at < float(valid_after)):
         raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
     return claims
+
+
+async def deny_list_reachable(redis: aioredis.Redis) -> None:
+    """Raises the Redis error (→ 503) unless the deny-list can be read and written right now."""
+    await redis.ping()
 
 
 async def revoke_issued_before(settings: Settings, redis: aioredis.Redis, user_id: int, moment: float) -> None:

@@ -9,7 +9,9 @@ Query parameters and JSON bodies are pydantic models (`api/<domain>/shapes.py`);
 are `TypedDict`s, so the dicts a handler builds are type-checked against the same declaration
 the document shows. Validation happens before the handler runs: a missing or blank required
 field is 400 MISSING_FIELD naming it, anything malformed 400 INVALID_REQUEST naming the field,
-an integer path id outside 1…2³¹−1 is 404 NOT_FOUND. `api/platform/docs.py` turns
+a query string that is not UTF-8 400 INVALID_REQUEST, a body that is not declared
+`application/json` 415 UNSUPPORTED_MEDIA_TYPE, an integer path id outside 1…2³¹−1 404 NOT_FOUND.
+A GET route answers HEAD too. `api/platform/docs.py` turns
 `OPERATIONS` into `/api/openapi.json`; a test checks every route the app serves is declared.
 
 Measured (bench/RESULTS.md, api): pydantic's validation of a query costs ~2 µs of the ~0.3 ms
@@ -19,13 +21,24 @@ a cached request takes on the server.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    ValidationError,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
@@ -56,15 +69,42 @@ def _no_nul(value: str) -> str:
     return value
 
 
-NotBlank = AfterValidator(_not_blank)
+NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+r"""The same rule for the document: a non-space character, no NUL (`\s` as Python reads it, which is
+what `str.strip` strips)."""
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+class _Checked:
+    """A validator that also states its rule in the JSON schema as a `pattern` (unless the field
+    declares a stricter one), so the OpenAPI document says what the server enforces."""
+
+    def __init__(self, check: Callable[[str], str], pattern: str) -> None:
+        self.check, self.pattern = check, pattern
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        out = handler(schema)
+        out.setdefault("pattern", self.pattern)
+        return out
+
+
+NotBlank = _Checked(_not_blank, NOT_BLANK_PATTERN)
 """A required string: present, not blank (a blank one is MISSING_FIELD), no NUL."""
-NoNul = AfterValidator(_no_nul)
+NoNul = _Checked(_no_nul, NO_NUL_PATTERN)
 IntText = BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
 """Lets an integer `Literal` accept its decimal text (query strings are text)."""
 
 
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
-"""A positive 32-bit id in a JSON body (booleans, floats and strings refused)."""
+def _integral_float(value: Any) -> Any:
+    """JSON's 5.0 is the integer 5 (as JSON Schema's `integer` says); 5.5 stays a float and is refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53 else value
+
+
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID), BeforeValidator(_integral_float)]
+"""A positive 32-bit id in a JSON body (booleans, strings and fractions refused)."""
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """The same in a query string (a decimal string)."""
 
@@ -201,7 +241,7 @@ def operation(
                 params["body"] = parse_body(request, body, required=body_required)
             return await handler(request, **params)
 
-        bp.add_route(route, path, methods=[method], name=op.name)
+        bp.add_route(route, path, methods=[method, "HEAD"] if method == "GET" else [method], name=op.name)
         return handler
 
     return decorate
@@ -235,6 +275,7 @@ _REASONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "nul": lambda c: "허용되지 않는 문자가 있습니다",
     "instant": lambda c: "ISO 8601 날짜/시각 또는 epoch 초여야 합니다",
     "date_from_datetime_parsing": lambda c: "날짜 형식이 올바르지 않습니다",
+    "day": lambda c: "YYYY-MM-DD 날짜여야 합니다",
 }
 
 
@@ -257,12 +298,32 @@ Q = TypeVar("Q", bound=Query)
 B = TypeVar("B", bound=Body)
 
 
-def parse_query(request: Request, model: type[Q]) -> Q:
-    values = {key: request.args.get(key) for key in request.args}
+def _check_utf8(query_string: str) -> None:
+    """400 unless every name and value of the query string is UTF-8 once percent-decoded
+    (parsing would silently replace the bad bytes and go on with a different value)."""
     try:
-        return model.model_validate({k: v for k, v in values.items() if v not in (None, "")})
+        query_string.encode("utf-8")  # raw non-ASCII bytes arrive as surrogate escapes
+        if "%" in query_string:
+            for part in query_string.replace("+", " ").split("&"):
+                for piece in part.split("=", 1):
+                    urllib.parse.unquote_to_bytes(piece).decode("utf-8")
+    except UnicodeError:
+        raise ApiError("INVALID_REQUEST", "쿼리 문자열이 올바른 UTF-8이 아닙니다.") from None
+
+
+def parse_query(request: Request, model: type[Q]) -> Q:
+    _check_utf8(request.query_string)
+    args = request.get_args(keep_blank_values=True)  # an empty value is a value: `?start=` is 400
+    values = {key: args.get(key) for key in args}
+    try:
+        return model.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         raise validation_error(exc, "파라미터") from None
+
+
+def is_json(content_type: str) -> bool:
+    """`application/json`, with or without parameters such as `charset=utf-8`."""
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
 def parse_body(request: Request, model: type[B], *, required: bool = True) -> B | None:
@@ -271,6 +332,10 @@ def parse_body(request: Request, model: type[B], *, required: bool = True) -> B 
         if not required:
             return None
         raise ApiError("INVALID_REQUEST", "요청 본문이 비어 있습니다.")
+    # A browser sends text/plain, form and multipart bodies cross-site without asking first (no
+    # CORS preflight); refusing them keeps other sites from posting on a user's behalf.
+    if not is_json(request.headers.get("content-type", "")):
+        raise ApiError("UNSUPPORTED_MEDIA_TYPE")
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

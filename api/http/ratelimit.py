@@ -5,9 +5,15 @@
     auth  signup/login/refresh and     ≤ settings.api.auth_rate_limit_per_minute
           the routes that check a password (PUT /api/users/me/password, DELETE /api/users/me)
 (keys `ratelimit:{kind}:{subject}:{minute}`, core/contract/keys.py)
+and, per hour (`check_signup`, called by the signup handler once the body is read):
+    signup-ip       signup attempts per client IP      ≤ settings.api.signup_rate_limit_per_hour
+    signup-address  signup attempts per email address  ≤ settings.api.signup_address_rate_limit_per_hour
+(the address is keyed by a hash, never stored in the clear), so that signup's ALREADY_EXISTS cannot
+be used to enumerate registered emails at scale.
 Over the limit → 429 TOO_MANY_REQUESTS with `Retry-After` (seconds to the next window). Each
-worker reserves budget in chunks (see `_acquire`), so most requests cost no Redis round trip;
-when Redis is down requests are let through.
+worker reserves budget in chunks (see `_acquire`), so most requests cost no Redis round trip.
+When Redis is down the per-minute limits let requests through, except signup/login/refresh,
+which answer 503 (they cannot be limited, and a token issued then could not be checked).
 Exempt: /api/health, /metrics, the streaming endpoints (they limit connections themselves).
 """
 
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import time
 
 import jwt
@@ -23,12 +30,13 @@ from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
 from api.http import auth
-from api.http.errors import ApiError, error_response
+from api.http.errors import ApiError, error_response, unavailable
 from core.contract import keys
 
 bp = Blueprint("ratelimit")
 
 WINDOW_S = 60
+SIGNUP_WINDOW_S = 3600
 AUTH_PATHS = frozenset({"/api/users/signup", "/api/users/login", "/api/users/refresh"})
 PASSWORD_ROUTES = frozenset({("PUT", "/api/users/me/password"), ("DELETE", "/api/users/me")})
 _EXEMPT_PREFIXES = ("/api/health", "/api/stream", "/api/docs")
@@ -128,6 +136,8 @@ async def check(request: Request) -> HTTPResponse | None:
     try:
         allowed = await _acquire(request.app.ctx.redis, limits)
     except (TimeoutError, aioredis.RedisError, OSError):
+        if path in AUTH_PATHS:
+            return error_response(unavailable())  # fail closed where limits guard passwords and tokens
         return None  # fail open: the limiter must not take the api down with Redis
     if not allowed:
         retry_after = max(1, int((window + 1) * WINDOW_S - now + 0.999))
@@ -135,6 +145,34 @@ async def check(request: Request) -> HTTPResponse | None:
             ApiError("TOO_MANY_REQUESTS", headers={"Retry-After": str(retry_after)}, retryAfter=retry_after)
         )
     return None
+
+
+async def check_signup(request: Request, email: str) -> None:
+    """429 when this client or this address has tried to sign up too often this hour (every attempt
+    counts, a refused one too). Redis errors propagate: signup answers 503 while Redis is away."""
+    settings = request.app.ctx.settings.api
+    if not settings.rate_limit_enabled:
+        return
+    now = time.time()
+    window = int(now // SIGNUP_WINDOW_S)
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    limits = (
+        (keys.rate_limit("signup-ip", client_ip(request), window), settings.signup_rate_limit_per_hour),
+        (keys.rate_limit("signup-address", address, window), settings.signup_address_rate_limit_per_hour),
+    )
+    async with request.app.ctx.redis.pipeline(transaction=False) as pipe:
+        for key, _ in limits:
+            pipe.set(key, 0, ex=SIGNUP_WINDOW_S + 1, nx=True)
+            pipe.incr(key)
+        replies = await pipe.execute()
+    if any(count > limit for count, (_, limit) in zip(replies[1::2], limits, strict=True)):
+        retry_after = max(1, int((window + 1) * SIGNUP_WINDOW_S - now + 0.999))
+        raise ApiError(
+            "TOO_MANY_REQUESTS",
+            "회원가입 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+            headers={"Retry-After": str(retry_after)},
+            retryAfter=retry_after,
+        )
 
 
 def install(app: Sanic) -> None:

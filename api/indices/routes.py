@@ -2,7 +2,7 @@
 
 Weekly and monthly bars come from `index_data_1w` / `index_data_1mo` (first open, max high, min
 low, last close, summed volume/amount): TimescaleDB continuous aggregates, or plain views of the
-same columns on plain PostgreSQL (sql/0014, sql/timescale/0002). `change` is vs the previous bar's
+same columns on plain PostgreSQL (sql/0015, sql/timescale/0002). `change` is vs the previous bar's
 close (the bar before the range for the first one). Defaults: 1d → one year back from the newest
 day, 1w → 3 years, 1mo → 10 years.
 """

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from api.http.dates import Day
 from api.http.operations import IntText, NoNul, Paging, Query, QueryId
 
 
@@ -51,8 +51,8 @@ class NewsSearchQuery(Paging):
     ) = None
     company: QueryId | None = Field(None, description="기업 ID: 이 기업 관련 기사만")
     industry: QueryId | None = Field(None, description="산업 ID: 이 산업 관련 기사만")
-    from_: dt.date | None = Field(None, alias="from", description="이 날짜(KST)부터 발행된 기사, YYYY-MM-DD")
-    to: dt.date | None = Field(None, description="이 날짜(KST)까지 발행된 기사, YYYY-MM-DD")
+    from_: Day | None = Field(None, alias="from", description="이 날짜(KST)부터 발행된 기사, YYYY-MM-DD")
+    to: Day | None = Field(None, description="이 날짜(KST)까지 발행된 기사, YYYY-MM-DD")
     sort: Literal["latest", "relevance"] = Field(
         "latest", description="latest 최신순, relevance 관련도순 (검색어가 없으면 최신순과 같음)"
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, file, html, json
+from sanic.response import HTTPResponse, file, html, json, raw
 
 from api.http.errors import STATUS, ApiError
 from api.http.operations import MAX_ID, OPERATIONS, Envelope, Operation, Raw, camel, operation
@@ -111,10 +111,19 @@ def _response_schema(response: Envelope, schemas: _Schemas) -> dict[str, Any]:
 
 
 def _errors(op: Operation) -> dict[str, Any]:
+    """The error responses an operation can give: its declared codes, plus what the plumbing adds —
+    401 with auth, 400 for a query (not UTF-8), 415 for a body, 414 for a URL over 8 KB, 429 (rate
+    limits) and 503 while PostgreSQL or Redis is away (both with Retry-After)."""
     codes = list(op.errors)
-    if op.auth and "UNAUTHORIZED" not in codes:
-        codes.append("UNAUTHORIZED")
-    codes.append("TOO_MANY_REQUESTS")
+    extra = [
+        *(["UNAUTHORIZED"] if op.auth else []),
+        *(["INVALID_REQUEST"] if op.query is not None else []),
+        *(["UNSUPPORTED_MEDIA_TYPE"] if op.body is not None else []),
+        "URI_TOO_LONG",
+        "TOO_MANY_REQUESTS",
+        *([] if 503 in op.same_shape_statuses else ["SERVICE_UNAVAILABLE"]),
+    ]
+    codes += [code for code in extra if code not in codes]
     out: dict[str, Any] = {}
     for code in codes:
         status = str(STATUS[code])
@@ -123,7 +132,9 @@ def _errors(op: Operation) -> dict[str, Any]:
             {"description": "", "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}},
         )
         entry["description"] = f"{entry['description']}, {code}" if entry["description"] else code
-    out["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "다음 창까지 남은 초"}}
+    for status, meaning in (("429", "다음 창까지 남은 초"), ("503", "다시 시도해 볼 때까지의 초")):
+        if status in out:
+            out[status]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": meaning}}
     return out
 
 
@@ -174,18 +185,17 @@ def build_spec() -> dict[str, Any]:
     }
 
 
+# No inline script: the Content-Security-Policy (api/http/headers.py) allows only our own files.
 _SWAGGER_PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>KRX API 문서</title>
 <link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head><body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true});</script>
+<script src="/api/docs/static/swagger-init.js"></script>
 </body></html>"""
+_SWAGGER_INIT = b"""window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true});
+"""
 
 _PLAIN_PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>KRX API 문서</title></head>
-<body><h1>KRX API</h1><p><a href="/api/openapi.json">openapi.json</a></p><ul id="ops"></ul><script>
-fetch('/api/openapi.json').then(r => r.json()).then(spec => { const ul = document.getElementById('ops');
-for (const [path, item] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(item)) {
-const li = document.createElement('li'); li.textContent = m.toUpperCase() + ' ' + path + ' — ' + op.summary;
-ul.appendChild(li); } });</script></body></html>"""
+<body><h1>KRX API</h1><p><a href="/api/openapi.json">openapi.json</a></p></body></html>"""
 _STATIC = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "application/javascript"}
 
 
@@ -216,6 +226,8 @@ async def docs(request: Request) -> HTTPResponse:
     errors=("NOT_FOUND",),
 )
 async def static(request: Request, name: str) -> HTTPResponse:
+    if name == "swagger-init.js" and SWAGGER_DIR:
+        return raw(_SWAGGER_INIT, content_type="application/javascript", headers={"Cache-Control": "no-cache"})
     if not SWAGGER_DIR or name not in _STATIC:
         raise ApiError("NOT_FOUND")
     response = await file(Path(SWAGGER_DIR) / name, mime_type=_STATIC[name])

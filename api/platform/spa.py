@@ -23,8 +23,19 @@ def _resolve(dist: Path, path: str) -> Path | None:
     return None
 
 
-@bp.get("/", name="spa_root")
-@bp.get("/<path:path>", name="spa_path")
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@bp.route("/api/<path:path>", methods=ANY_METHOD, name="api_unknown")
+@bp.route("/ws/<path:path>", methods=ANY_METHOD, name="ws_unknown")
+async def unknown(request: Request, path: str) -> HTTPResponse:
+    """A path under /api or /ws that no route declares is 404 whatever the method (without this,
+    the SPA's GET-only catch-all would make it 405, e.g. DELETE /api/users/favorites/abc)."""
+    raise ApiError("NOT_FOUND")
+
+
+@bp.route("/", methods=["GET", "HEAD"], name="spa_root")
+@bp.route("/<path:path>", methods=["GET", "HEAD"], name="spa_path")
 async def serve(request: Request, path: str = "") -> HTTPResponse:
     if path.startswith(("api/", "ws/")) or path in ("api", "ws"):
         raise ApiError("NOT_FOUND")

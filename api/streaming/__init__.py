@@ -40,7 +40,10 @@ async def asyncapi(request: Request) -> HTTPResponse:
 
 @ws.bp.on_request
 async def reject_when_unavailable(request: Request) -> HTTPResponse | None:
-    """Refuse the WebSocket upgrade with 503 STREAM_UNAVAILABLE while Redis is unreachable."""
+    """A plain GET (no `Upgrade: websocket`) is 426 UPGRADE_REQUIRED; while Redis is unreachable the
+    upgrade is refused with 503 STREAM_UNAVAILABLE."""
+    if request.headers.get("upgrade", "").lower() != "websocket":
+        return error_response(ApiError("UPGRADE_REQUIRED", headers={"Upgrade": "websocket", "Connection": "Upgrade"}))
     hub = getattr(request.app.ctx, "stream_hub", None)
     if hub is not None and not hub.available:
         return error_response(ApiError("STREAM_UNAVAILABLE"))

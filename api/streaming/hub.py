@@ -81,6 +81,7 @@ class Hub:
             asyncio.create_task(run_pubsub(self.redis_url, self, self._stopping), name="stream-pubsub"),
             asyncio.create_task(self._refresh_demand_forever(), name="stream-demand"),
             asyncio.create_task(self._refresh_known_forever(), name="stream-known"),
+            asyncio.create_task(self.leases.beat_forever(), name="stream-worker-beat"),
         ]
         try:
             await asyncio.wait_for(self._ready.wait(), wait)
@@ -92,6 +93,7 @@ class Hub:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.leases.retire()
 
     def set_available(self, available: bool) -> None:
         if available == self.available:

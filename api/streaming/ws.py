@@ -428,7 +428,7 @@ declare(
         False,
         Raw("text/plain"),
         101,
-        (),
+        ("UPGRADE_REQUIRED", "STREAM_UNAVAILABLE"),
         False,
         "stocks_ws",
     )

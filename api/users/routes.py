@@ -1,13 +1,17 @@
 """/api/users: signup, login, token refresh (rotation), logout (deny-list), me, favorites, and
 account control: password change, account deletion, data export.
 
-Passwords are bcrypt-hashed in a thread so the event loop never waits for the hash. Another
-user's favorite is always 404. Every account route acts on the token's user only (there is no
-user id in their paths). A password change voids every token issued before it — the other
-sessions are signed out at once — and answers with a fresh pair for the session that made it;
-deleting the account voids all of the user's tokens and deletes the user row, favorites and
-comparisons in one transaction. Both need the current password (403 FORBIDDEN when it is wrong,
-not 401: the session itself is fine) and count against the stricter login rate limit.
+Passwords are bcrypt-hashed in a thread so the event loop never waits for the hash. Login takes
+as long for an unknown email as for a known one: the password is checked against a dummy hash of
+the same cost (BCRYPT_ROUNDS), made when the worker starts. Signup says when an email is taken
+(the PRD's ALREADY_EXISTS), so it is limited per client and per address (ratelimit.check_signup).
+Tokens are only issued while Redis (the deny-list) answers: a token that could not be checked
+would be refused anyway. Another user's favorite is always 404. Every account route acts on the
+token's user only (there is no user id in their paths). A password change voids every token issued
+before it — the other sessions are signed out at once — and answers with a fresh pair for the
+session that made it; deleting the account voids all of the user's tokens and deletes the user row,
+favorites and comparisons in one transaction. Both need the current password (403 FORBIDDEN when it
+is wrong, not 401: the session itself is fine) and count against the stricter login rate limit.
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ from typing import Any
 import asyncpg
 import bcrypt
 import orjson
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse
 
 from api import quotes
 from api.comparisons import queries as comparison_queries
-from api.http import auth
+from api.http import auth, ratelimit
 from api.http.auth import Claims
 from api.http.errors import ApiError
 from api.http.operations import MARKET_AS_OF, Envelope, operation
@@ -35,6 +39,7 @@ from api.http.responses import ok
 from api.users import queries
 from api.users.shapes import (
     EMAIL_PATTERN,
+    PASSWORD_PATTERN,
     AccountDeleted,
     AccountDeleteRequest,
     ExportedComparison,
@@ -56,9 +61,10 @@ from api.users.shapes import (
 bp = Blueprint("users", url_prefix="/api/users")
 
 _EMAIL = re.compile(EMAIL_PATTERN)
+_PASSWORD = re.compile(PASSWORD_PATTERN)
 BAD_CREDENTIALS = "이메일 또는 비밀번호가 올바르지 않습니다."
-# Compared against when the email is unknown, so both cases take as long.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password-1!", bcrypt.gensalt(4))
+# rounds → a hash of no one's password at that cost, checked when the email is unknown
+_dummy_hashes: dict[int, bytes] = {}
 TOKENS_EXTRA = {"accessToken": str, "refreshToken": str, "expiresIn": int}
 TOKENS_EXAMPLE = {
     "status": 200,
@@ -76,13 +82,24 @@ TOKENS_EXAMPLE = {
 
 
 def valid_password(password: str) -> bool:
-    return (
-        8 <= len(password)
-        and len(password.encode()) <= 72
-        and any(c.isalpha() for c in password)
-        and any(c.isdigit() for c in password)
-        and any(not c.isalnum() and not c.isspace() for c in password)
+    """The rule the OpenAPI document states (shapes.PASSWORD_PATTERN)."""
+    return _PASSWORD.fullmatch(password) is not None
+
+
+@bp.before_server_start
+async def make_dummy_hash(app: Sanic) -> None:
+    rounds = app.ctx.settings.api.bcrypt_rounds
+    hashed = await asyncio.get_running_loop().run_in_executor(
+        None, bcrypt.hashpw, b"not-a-password-1!", bcrypt.gensalt(rounds)
     )
+    _dummy_hashes[rounds] = hashed
+
+
+def _dummy_hash(rounds: int) -> bytes:
+    found = _dummy_hashes.get(rounds)
+    if found is None:  # not made at start (a test app): make it now, once
+        found = _dummy_hashes[rounds] = bcrypt.hashpw(b"not-a-password-1!", bcrypt.gensalt(rounds))
+    return found
 
 
 async def _hash(password: str, rounds: int) -> str:
@@ -91,10 +108,10 @@ async def _hash(password: str, rounds: int) -> str:
     return hashed.decode()
 
 
-async def _check(password: str, hashed: bytes) -> bool:
+async def _check(password: str, hashed: bytes, rounds: int) -> bool:
     raw = password.encode()
     if len(raw) > 72:  # bcrypt's limit; signup never accepts longer passwords
-        raw, hashed = b"x", _DUMMY_HASH
+        raw, hashed = b"x", _dummy_hash(rounds)
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(None, bcrypt.checkpw, raw, hashed) and len(password.encode()) <= 72
@@ -106,7 +123,8 @@ def _user(row: asyncpg.Record) -> User:
     return {"userId": row["id"], "email": row["email"], "username": row["username"]}
 
 
-def _token_response(request: Request, user: User, message: str) -> HTTPResponse:
+async def _token_response(request: Request, user: User, message: str) -> HTTPResponse:
+    await auth.deny_list_reachable(request.app.ctx.redis)  # else 503: the token could not be checked
     issued = auth.issue_tokens(request.app.ctx.settings, user["userId"])
     data: Tokens = {**issued, "user": user}
     return ok(data, message, **issued)
@@ -128,8 +146,9 @@ def _token_response(request: Request, user: User, message: str) -> HTTPResponse:
     errors=("MISSING_FIELD", "INVALID_REQUEST", "INVALID_PASSWORD", "ALREADY_EXISTS"),
 )
 async def signup(request: Request, body: SignupRequest) -> HTTPResponse:
-    email, username = body.email.strip(), body.username.strip()
-    if not _EMAIL.match(email):
+    email, username = body.email, body.username.strip()
+    await ratelimit.check_signup(request, email)
+    if not _EMAIL.fullmatch(email):
         raise ApiError("INVALID_REQUEST", "이메일 형식이 올바르지 않습니다.", field="email")
     if not valid_password(body.password):
         raise ApiError("INVALID_PASSWORD")
@@ -155,11 +174,12 @@ async def signup(request: Request, body: SignupRequest) -> HTTPResponse:
     errors=("MISSING_FIELD", "INVALID_REQUEST", "UNAUTHORIZED"),
 )
 async def login(request: Request, body: LoginRequest) -> HTTPResponse:
+    rounds = request.app.ctx.settings.api.bcrypt_rounds
     row = await queries.user_by_email(request.app.ctx.db, body.email.strip())
-    hashed = row["password_hash"].encode() if row else _DUMMY_HASH
-    if not await _check(body.password, hashed) or row is None:
+    hashed = row["password_hash"].encode() if row else _dummy_hash(rounds)
+    if not await _check(body.password, hashed, rounds) or row is None:
         raise ApiError("UNAUTHORIZED", BAD_CREDENTIALS)
-    return _token_response(request, _user(row), "로그인 성공")
+    return await _token_response(request, _user(row), "로그인 성공")
 
 
 @operation(
@@ -180,7 +200,7 @@ async def refresh(request: Request, body: RefreshRequest) -> HTTPResponse:
     row = await queries.user_by_id(ctx.db, claims.user_id)
     if row is None or _voided(row, claims):
         raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
-    return _token_response(request, _user(row), "토큰을 갱신했습니다.")
+    return await _token_response(request, _user(row), "토큰을 갱신했습니다.")
 
 
 @operation(
@@ -306,7 +326,7 @@ async def _confirmed_account(request: Request, user: Claims, password: str, fiel
     row = await queries.account(request.app.ctx.db, user.user_id)
     if row is None:
         raise ApiError("UNAUTHORIZED", "유효하지 않은 토큰입니다.")
-    if not await _check(password, row["password_hash"].encode()):
+    if not await _check(password, row["password_hash"].encode(), request.app.ctx.settings.api.bcrypt_rounds):
         raise ApiError("FORBIDDEN", "비밀번호가 올바르지 않습니다.", field=field)
     return row
 

@@ -15,8 +15,20 @@ EMAIL_PATTERN = (
 )
 
 
+# A password for a new account: printable ASCII (so 72 characters are bcrypt's 72 bytes), 8–72 long,
+# with a letter, a digit and a special character (users/routes.valid_password checks this pattern).
+PASSWORD_PATTERN = r"^(?=[^A-Za-z]*[A-Za-z])(?=[^0-9]*[0-9])(?=[A-Za-z0-9 ]*[^A-Za-z0-9 ])[ -~]{8,72}$"
+
 Email = Annotated[str, Field(min_length=1, max_length=254, examples=["user@example.com"]), NotBlank]
 Password = Annotated[str, Field(min_length=1, max_length=200, examples=["SecurePass123!"]), NotBlank]
+NewEmail = Annotated[Email, Field(json_schema_extra={"pattern": EMAIL_PATTERN})]
+NewPassword = Annotated[
+    Password,
+    Field(
+        description="영문, 숫자, 특수문자를 모두 포함한 8–72자 (ASCII)",
+        json_schema_extra={"pattern": PASSWORD_PATTERN},
+    ),
+]
 Token = Annotated[str, Field(min_length=1, max_length=4096), NotBlank]
 
 
@@ -27,9 +39,9 @@ class SignupRequest(Body):
         }
     )
 
-    email: Email
+    email: NewEmail
     username: Annotated[str, Field(min_length=1, max_length=50, examples=["username"]), NotBlank]
-    password: Annotated[Password, Field(description="영문, 숫자, 특수문자를 포함해 8자 이상 (UTF-8 72바이트 이하)")]
+    password: NewPassword
 
 
 class LoginRequest(Body):
@@ -56,7 +68,7 @@ class PasswordChangeRequest(Body):
 
     currentPassword: Password
     newPassword: Annotated[
-        Password, Field(description="영문, 숫자, 특수문자를 포함해 8자 이상, 현재 비밀번호와 달라야 함")
+        NewPassword, Field(description="영문, 숫자, 특수문자를 모두 포함한 8–72자 (ASCII), 현재 비밀번호와 달라야 함")
     ]
 
 

@@ -21,7 +21,9 @@
 | `auth:revoked:{jti}` | string | api | api | token deny-list until expiry |
 | `auth:valid-after:{user}` | string | api | api | tokens issued before this time are void (password, deletion) |
 | `ratelimit:{ip,user,auth}:{subject}:{minute}` | counter | api | api | fixed-window rate limits |
-| `stream:connections:{user}` | zset | api | api | open streams per user, leases |
+| `ratelimit:{signup-ip,signup-address}:{subject}:{hour}` | counter | api | api | signup attempts (address: a hash) |
+| `stream:connections:{user}` | zset | api | api | open streams per user: leases per worker and connection |
+| `stream:worker:{instance}` | string | api | api | an api worker's heartbeat (a few seconds' TTL) |
 | `cache:…` | string | api | api; jobs delete | response cache (families below) |
 """
 
@@ -43,6 +45,7 @@ NEWS_BUFFER = "news:buffer"
 NEWS_PROCESSING = "news:processing"
 NEWS_CURSOR = "news:cursor"
 REVOKED_PREFIX = "auth:revoked:"
+STREAM_WORKER_PREFIX = "stream:worker:"
 CACHE_PREFIX = "cache:"
 
 
@@ -87,12 +90,18 @@ def tokens_valid_after(user_id: int) -> str:
 
 
 def rate_limit(kind: str, subject: object, window: int) -> str:
-    """`kind`: ip (every /api request), user (requests with a valid token), auth (signup/login/refresh)."""
+    """`kind`: ip (every /api request), user (requests with a valid token), auth (signup/login/refresh) with
+    one-minute windows; signup-ip, signup-address (a hash of the email) with one-hour windows."""
     return f"ratelimit:{kind}:{subject}:{window}"
 
 
 def stream_connections(user_id: int) -> str:
     return f"stream:connections:{user_id}"
+
+
+def stream_worker(instance: str) -> str:
+    """An api worker's heartbeat; its stream leases count only while this key lives."""
+    return STREAM_WORKER_PREFIX + instance
 
 
 # -- the response cache: one family per kind of data; jobs delete families when data changes

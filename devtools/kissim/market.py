@@ -272,6 +272,8 @@ class SymbolMarket:
     buy_qty: int = 0
     last_record: str = ""
     carry: float = 0.0
+    # today's 1-minute bars of every trade made: "HHMM" → [open, high, low, close, volume, day amount after it]
+    minutes: dict[str, list[int]] = field(default_factory=dict)
     best_ask: int = 0
     best_bid: int = 0
     depth: dict[int, int] = field(default_factory=dict)  # resting size per price level
@@ -293,6 +295,7 @@ class SymbolMarket:
         self.acc_volume = self.acc_amount = 0
         self.sell_count = self.buy_count = self.sell_qty = self.buy_qty = 0
         self.day_open = self.day_high = self.day_low = 0
+        self.minutes = {}
 
     def _new_loop(self, now: float) -> None:
         """Replay the next historical day: path from the current price (or the day's open)."""
@@ -364,6 +367,7 @@ class SymbolMarket:
             self.day_low, self.low_hour = price, hhmmss
         self.acc_volume += volume
         self.acc_amount += price * volume
+        self._add_to_minute(hhmmss[:4], price, volume)
         self._hit(price, volume, buy)
         if buy:
             self.buy_count += 1
@@ -373,6 +377,32 @@ class SymbolMarket:
             self.sell_qty += volume
         self.last_record = self._record(price, volume, buy, hhmmss, date, lower, upper)
         return Trade(self.symbol, self.buy_count + self.sell_count, self.acc_volume, self.last_record)
+
+    def _add_to_minute(self, hhmm: str, price: int, volume: int) -> None:
+        bar = self.minutes.get(hhmm)
+        if bar is None:
+            self.minutes[hhmm] = [price, price, price, price, volume, self.acc_amount]
+            return
+        bar[1], bar[2], bar[3] = max(bar[1], price), min(bar[2], price), price
+        bar[4] += volume
+        bar[5] = self.acc_amount
+
+    def minute_rows(self, until_hhmm: str, limit: int) -> list[dict[str, str]]:
+        """KIS output2 rows of the minutes up to `until_hhmm` (inclusive), newest first."""
+        chosen = sorted((m for m in self.minutes if m <= until_hhmm), reverse=True)[:limit]
+        return [
+            {
+                "stck_bsop_date": self.business_date,
+                "stck_cntg_hour": m + "00",
+                "stck_prpr": str(self.minutes[m][3]),
+                "stck_oprc": str(self.minutes[m][0]),
+                "stck_hgpr": str(self.minutes[m][1]),
+                "stck_lwpr": str(self.minutes[m][2]),
+                "cntg_vol": str(self.minutes[m][4]),
+                "acml_tr_pbmn": str(self.minutes[m][5]),
+            }
+            for m in chosen
+        ]
 
     # -- the order book ---------------------------------------------------------------------
     def _resting_size(self, price: int) -> int:
@@ -537,6 +567,7 @@ class SymbolMarket:
         "buy_count",
         "sell_qty",
         "buy_qty",
+        "minutes",
     )
 
     def export_state(self) -> dict:
@@ -547,6 +578,7 @@ class SymbolMarket:
         for name in self.STATE_FIELDS:
             if name in state:
                 setattr(self, name, state[name])
+        self.minutes = {m: list(bar) for m, bar in self.minutes.items()}
         self.loop = -1  # the next replayed path starts from the restored price
 
     def snapshot(self) -> dict[str, str]:

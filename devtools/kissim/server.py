@@ -2,8 +2,11 @@
 
 REST:  POST /oauth2/Approval, POST /oauth2/tokenP,
        GET  /uapi/domestic-stock/v1/quotations/inquire-price (tr_id FHKST01010100)
+       GET  /uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice (FHKST03010200): today's
+            minute bars, built from every trade the market made (sent to a session or not)
 WS:    any path; subscribe/unsubscribe JSON, acks and error codes, PINGPONG, H0STCNT0 frames
-Test hooks (not KIS): POST /_kissim/fault, GET /_kissim/stats, GET /_kissim/sent?symbol=
+Test hooks (not KIS): POST /_kissim/fault, GET /_kissim/stats, GET /_kissim/sent?symbol=,
+            GET /_kissim/minutes?symbol= (today's minute bars, every trade made)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 import orjson
 from aiohttp import WSMsgType, web
 
-from devtools.kissim.market import History, SymbolMarket, in_pre_open, kst_now, market_hours_fraction
+from devtools.kissim.market import History, SymbolMarket, Trade, in_pre_open, kst_now, market_hours_fraction
 from devtools.kissim.records import BOOK_TR_ID, TR_ID, book_frame, trade_frame
 
 log = logging.getLogger("kissim")
@@ -32,6 +35,7 @@ BOOK_TR = BOOK_TR_ID
 BOOK_REFRESH_S = 1.0
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
+MINUTE_ROWS_PER_CALL = 30
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Config:
     ledger: bool = False  # remember every sequence sent (tests)
     state_file: str | None = None  # today's per-symbol counters, kept across restarts
     replay_on_subscribe: int = 0  # resend this many last records on a (re)subscribe (dedup tests)
+    # A symbol keeps trading this long after its last listener or poll: the market does not stop
+    # when a client drops (trades made meanwhile are never sent, as with KIS, but are in the minute bars).
+    market_linger_seconds: float = 600.0
 
 
 def control(
@@ -107,7 +114,8 @@ class KisSim:
         self.tokens: dict[str, tuple[str, float, float]] = {}  # appkey → (token, issued wall, expires wall)
         self.token_owner: dict[str, str] = {}
         self.rest_calls: dict[str, deque] = defaultdict(deque)
-        self.polled: dict[str, float] = {}  # symbol → last poll (monotonic)
+        self.active: dict[str, float] = {}  # symbol → last time it had a listener or a poll (monotonic)
+        self.last_sent: dict[str, Trade] = {}  # symbol → the last trade a session was sent
         self.faults = Faults()
         self.ledger: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.stats = defaultdict(int)
@@ -173,9 +181,11 @@ class KisSim:
                 if tr_id == TRADE_TR:
                     listeners[tr_key].append(session)
         now = time.monotonic()
-        for symbol, at in list(self.polled.items()):
-            if now - at > 60:
-                del self.polled[symbol]
+        for symbol in listeners:
+            self.active[symbol] = now
+        for symbol, at in list(self.active.items()):
+            if now - at > self.config.market_linger_seconds:
+                del self.active[symbol]
             else:
                 listeners.setdefault(symbol, [])
         return listeners
@@ -249,6 +259,7 @@ class KisSim:
                 sends[session.id].append(frame)
                 delivered = True
             if delivered:
+                self.last_sent[symbol] = trades[-1]
                 self.stats["trades_sent"] += len(trades)
                 self.stats["frames_sent"] += 1
                 if self.config.ledger:
@@ -378,11 +389,11 @@ class KisSim:
                 )
                 await self._send_many(session, [reply])
                 if tr_id == TRADE_TR and self.config.replay_on_subscribe:
-                    market = self.markets.get(tr_key)
-                    if market is not None and market.last_record:
-                        await self._send_many(session, [f"0|{TRADE_TR}|001|{market.last_record}"])
-                        if self.config.ledger:  # the same trade again, maybe first sent now
-                            self.ledger[tr_key].append((market.buy_count + market.sell_count, market.acc_volume))
+                    last = self.last_sent.get(tr_key)  # what a client that dropped may have seen last
+                    if last is not None:
+                        await self._send_many(session, [f"0|{TRADE_TR}|001|{last.record}"])
+                        if self.config.ledger:  # the same trade again
+                            self.ledger[tr_key].append((last.seq, last.acc_volume))
                         self.stats["replayed_on_subscribe"] += 1
                 return
         elif tr_type == "2":
@@ -493,12 +504,42 @@ class KisSim:
         if request.query.get("FID_COND_MRKT_DIV_CODE") not in ("J", "NX", "UN") or len(symbol) != 6:
             return _kis_json({"rt_cd": "1", "msg_cd": "OPCODE-1", "msg1": "입력값을 확인해 주세요."})
         self.stats["rest_price_calls"] += 1
-        self.polled[symbol] = time.monotonic()
+        self.active[symbol] = time.monotonic()
         market = self.market(symbol)
         if not market.business_date:
             market.advance(time.time(), 0.0, kst_now())
         return _kis_json(
             {"output": market.snapshot(), "rt_cd": "0", "msg_cd": "MCA00000", "msg1": "정상처리 되었습니다."}
+        )
+
+    async def minute_chart(self, request: web.Request) -> web.Response:
+        """주식당일분봉조회: up to 30 of today's minute bars ending at FID_INPUT_HOUR_1, newest first."""
+        refused = self._check_rest(request, "FHKST03010200")
+        if refused is not None:
+            return refused
+        symbol = request.query.get("FID_INPUT_ISCD", "")
+        hour = request.query.get("FID_INPUT_HOUR_1", "")
+        if (
+            request.query.get("FID_COND_MRKT_DIV_CODE") != "J"
+            or len(symbol) != 6
+            or len(hour) != 6
+            or not hour.isdigit()
+        ):
+            return _kis_json({"rt_cd": "1", "msg_cd": "OPCODE-1", "msg1": "입력값을 확인해 주세요."})
+        self.stats["rest_minute_calls"] += 1
+        market = self.market(symbol)
+        rows = market.minute_rows(hour[:4], MINUTE_ROWS_PER_CALL)
+        price = market.price or market.prev_close
+        output1 = {
+            "prdy_vrss": str(price - market.prev_close),
+            "stck_prdy_clpr": str(market.prev_close),
+            "acml_vol": str(market.acc_volume),
+            "acml_tr_pbmn": str(market.acc_amount),
+            "hts_kor_isnm": symbol,
+            "stck_prpr": str(price),
+        }
+        return _kis_json(
+            {"output1": output1, "output2": rows, "rt_cd": "0", "msg_cd": "MCA00000", "msg1": "정상처리 되었습니다."}
         )
 
     # -- test hooks ------------------------------------------------------------------------
@@ -572,14 +613,22 @@ class KisSim:
             return web.json_response({"symbol": symbol, "seqs": self.ledger.get(symbol, [])})
         return web.json_response({s: len(v) for s, v in self.ledger.items()})
 
+    async def minutes_view(self, request: web.Request) -> web.Response:
+        market = self.markets.get(request.query.get("symbol", ""))
+        if market is None:
+            return web.json_response({"date": None, "minutes": {}})
+        return web.json_response({"date": market.business_date, "minutes": market.minutes})
+
     def app(self) -> web.Application:
         app = web.Application(client_max_size=1 << 20)
         app.router.add_post("/oauth2/Approval", self.approval)
         app.router.add_post("/oauth2/tokenP", self.token)
         app.router.add_get("/uapi/domestic-stock/v1/quotations/inquire-price", self.inquire_price)
+        app.router.add_get("/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice", self.minute_chart)
         app.router.add_post("/_kissim/fault", self.fault)
         app.router.add_get("/_kissim/stats", self.stats_view)
         app.router.add_get("/_kissim/sent", self.sent)
+        app.router.add_get("/_kissim/minutes", self.minutes_view)
         app.router.add_get("/{tail:.*}", self.websocket)  # any path is a WebSocket (KIS ignores it)
 
         async def background(app: web.Application):

@@ -6,6 +6,8 @@
 //                        smoke: the built SPA with no api behind it — the shell renders, errors are readable
 //   E2E_TICK_TIMEOUT_MS  how long to wait for a live tick (default 60000)
 //   E2E_RETRIES          retries of a failed run (default 1)
+//   E2E_EXPECT_FEED_GAP  1: the platform had a gap in its live feed (tests/e2e kills ingest once);
+//                        the 1-minute chart must show it
 //   CHROMIUM_PATH        the Chromium to drive (default /usr/bin/chromium); no browser is downloaded
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,7 @@ export const OUT = process.env.E2E_OUTPUT_DIR ?? join(frontendDir, 'e2e-output')
 export const MODE = mode();
 export const TICK_TIMEOUT = positiveNumber('E2E_TICK_TIMEOUT_MS', 60_000);
 export const RETRIES = positiveNumber('E2E_RETRIES', 1);
+export const EXPECT_FEED_GAP = process.env.E2E_EXPECT_FEED_GAP === '1';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Every step (test) and every wait inside it. */
 export const STEP_TIMEOUT = 30_000;

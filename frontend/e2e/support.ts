@@ -26,6 +26,12 @@ export function sharedPage(): SharedPage {
   test.beforeAll(async ({ browser }) => {
     // Viewport, locale, time zone and timeouts come from the config's `use`.
     context = await browser.newContext();
+    // A Content-Security-Policy violation becomes a console error, so it fails its step too.
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'}`);
+      });
+    });
     current = await context.newPage();
     current.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     current.on('console', (m) => {

@@ -3,7 +3,7 @@
 // the rest and the whole flow is retried with a new user.
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { BASE, STEP_TIMEOUT, TICK_TIMEOUT } from './env';
+import { BASE, EXPECT_FEED_GAP, STEP_TIMEOUT, TICK_TIMEOUT } from './env';
 import { sharedPage } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -126,6 +126,13 @@ test.describe('사용자 흐름', () => {
       expect(state, `chart state for ${interval}`).not.toBe('error');
       // the daily chart is the real KRX history, never simulated bars
       if (interval === '1d') await expect(page.locator('[data-testid="price-chart"]')).toHaveAttribute('data-simulated', 'false');
+      if (interval === '1m' && EXPECT_FEED_GAP) {
+        // the gap ingest's crash left, said in words under the chart (its bars are marked on the canvas)
+        const gap = page.locator('[data-testid="feed-gaps"] li').first();
+        await expect(gap).toBeVisible();
+        expect(['pending', 'repaired']).toContain(await gap.getAttribute('data-gap-status'));
+        await expect(gap).toContainText('실시간 수집 공백');
+      }
       await shot(`${String(7 + i).padStart(2, '0')}-chart-${interval}`);
     });
   });
@@ -385,5 +392,15 @@ test.describe('사용자 흐름', () => {
     await page.getByLabel('비밀번호').fill(newPassword);
     await page.getByRole('button', { name: '로그인', exact: true }).click();
     await expect(page.getByText('이메일 또는 비밀번호가 올바르지 않습니다.')).toBeVisible();
+  });
+
+  test('API 문서 (Swagger UI, 보안 헤더 아래에서)', async () => {
+    const { page } = shared;
+    const response = await go('/api/docs');
+    const csp = (response as { headers: () => Record<string, string> } | null)?.headers()['content-security-policy'] ?? '';
+    expect(csp, 'the page is served with the Content-Security-Policy').toContain("script-src 'self'");
+    await expect(page.locator('.swagger-ui .opblock').first()).toBeVisible();
+    await expect(page.locator('.swagger-ui')).toContainText('/api/companies/{companyId}/ohlcv');
+    await shot('25-api-docs');
   });
 });

@@ -1,6 +1,6 @@
 -- TimescaleDB: chunk sizes, continuous aggregates, compression and retention of the real history.
 -- Why these numbers: sql/README.md ("TimescaleDB"). Applied only where CREATE EXTENSION timescaledb
--- succeeded; plain PostgreSQL keeps the tables and views of 0004 and 0014.
+-- succeeded; plain PostgreSQL keeps the tables and views of 0004 and 0015.
 
 -- Chunks: ticks one UTC day, i.e. one whole KRX session (09:00–15:30 KST is 00:00–06:30 UTC); 1m
 -- bars keep 0001's 7 days (a symbol's day is only ~381 bars: a week per chunk compresses ~1.6× better).
@@ -34,7 +34,7 @@ FROM stock_prices_1m
 GROUP BY symbol, time_bucket(interval '1 hour', bucket)
 WITH NO DATA;
 
--- Weekly and monthly bars: continuous aggregates over the daily table (replacing 0014's views).
+-- Weekly and monthly bars: continuous aggregates over the daily table (replacing 0015's views).
 DROP VIEW stock_prices_1w;
 DROP VIEW stock_prices_1mo;
 DROP VIEW index_data_1w;

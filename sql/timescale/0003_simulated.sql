@@ -1,4 +1,4 @@
--- TimescaleDB for the simulated schema (0013): the same shapes as the real history, so the live
+-- TimescaleDB for the simulated schema (0014): the same shapes as the real history, so the live
 -- chart of the demo reads the same way; kept shorter (ticks 7 days, bars 30 days).
 SELECT create_hypertable('sim.stock_ticks', 'time', chunk_time_interval => interval '1 day', migrate_data => true);
 SELECT create_hypertable('sim.stock_prices_1m', 'bucket', chunk_time_interval => interval '7 days', migrate_data => true);
@@ -47,5 +47,5 @@ SELECT add_retention_policy('sim.stock_prices_15m', interval '30 days');
 SELECT add_retention_policy('sim.stock_prices_1h', interval '30 days');
 SELECT add_retention_policy('sim.stock_prices_1d', interval '30 days');
 
--- TimescaleDB enforces retention itself (0013 added the simulated tables for plain PostgreSQL).
+-- TimescaleDB enforces retention itself (0014 added the simulated tables for plain PostgreSQL).
 DELETE FROM retention_policies;

@@ -10,7 +10,13 @@ import pytest
 
 from tests.support import harness
 
-FAST_ENV = {"BCRYPT_ROUNDS": "4", "RATE_LIMIT_PER_MINUTE": "100000", "AUTH_RATE_LIMIT_PER_MINUTE": "100000"}
+FAST_ENV = {
+    "BCRYPT_ROUNDS": "4",
+    "RATE_LIMIT_PER_MINUTE": "100000",
+    "AUTH_RATE_LIMIT_PER_MINUTE": "100000",
+    "SIGNUP_RATE_LIMIT_PER_HOUR": "100000",
+    "SIGNUP_ADDRESS_RATE_LIMIT_PER_HOUR": "100000",
+}
 PASSWORD = "SecurePass123!"
 _counter = itertools.count(1)
 

@@ -222,6 +222,38 @@ def test_ohlcv_intraday_simulated_bars_plus_open_bar(client, snapshot_database_u
     assert daily["asOf"] == "2026-08-21"
 
 
+def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
+    """A gap ingest recorded (ingest_gaps) is in the ohlcv response of the symbol, with the 1-minute
+    bars it repaired; another symbol's gap is not."""
+    kst = dt.timezone(dt.timedelta(hours=9))
+    at = lambda hh, mm, ss=0: dt.datetime(2026, 8, 21, hh, mm, ss, tzinfo=kst)  # noqa: E731 - a short local helper
+    repaired = [int(at(9, m).timestamp()) for m in (10, 11, 12)]
+    sql(
+        snapshot_database_url,
+        """INSERT INTO ingest_gaps (source, cause, started_at, ended_at, symbols, status, repair_source, repaired)
+           VALUES ('kissim', 'restart', $1, $2, '{005930,000660}', 'repaired', 'kissim:FHKST03010200', $3::jsonb),
+                  ('kissim', 'restart', $1, $2, '{035420}', 'pending', NULL, '{}')""",
+        at(9, 10, 30),
+        at(9, 12, 15),
+        orjson.dumps({"005930": repaired, "000660": []}).decode(),
+    )
+    body = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:29:00").json()
+    assert body["gaps"] == [
+        {
+            "start": int(at(9, 10, 30).timestamp()),
+            "end": int(at(9, 12, 15).timestamp()),
+            "status": "repaired",
+            "repairSource": "kissim:FHKST03010200",
+            "repairedTimes": repaired,
+        }
+    ]
+    assert {b["time"] for b in body["data"]} >= set(repaired)
+    daily = client.get("/api/companies/1/ohlcv?interval=1d&start=2026-08-03").json()  # not cached yet
+    assert [g["status"] for g in daily["gaps"]] == ["repaired"]  # shown on longer bars too
+    before = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:05:00")
+    assert before.json()["gaps"] == []
+
+
 def test_news_reports_and_analysis(client, snapshot_database_url):
     sql(
         snapshot_database_url,

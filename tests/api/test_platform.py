@@ -24,7 +24,8 @@ def _camel(name: str) -> str:
 
 
 def served_routes() -> set[tuple[str, str]]:
-    """(METHOD, /openapi/path) of every route the app mounts, SPA catch-all excluded."""
+    """(METHOD, /openapi/path) of every route the app mounts, the catch-alls (SPA, unknown /api and /ws
+    paths → 404) excluded."""
     config = settings.load(
         {"DATABASE_URL": "postgresql://x@localhost/x", "REDIS_URL": "redis://localhost", "JWT_SECRET": "x" * 40}
     )
@@ -34,7 +35,7 @@ def served_routes() -> set[tuple[str, str]]:
         routes = set()
         for route in app.router.routes:
             path = route.path.rstrip("/")
-            if path in ("", "<path:path>"):
+            if path in ("", "<path:path>", "api/<path:path>", "ws/<path:path>"):
                 continue
             path = "/" + re.sub(r"<(\w+)(:[^>]*)?>", lambda m: "{" + _camel(m.group(1)) + "}", path)
             for method in route.methods:
@@ -87,9 +88,12 @@ def test_openapi_refs_resolve(client):
 def test_swagger_ui_page(client):
     resp = client.get("/api/docs")
     assert resp.status == 200 and resp.headers["content-type"].startswith("text/html")
-    assert b"/api/openapi.json" in resp.body
-    for asset in re.findall(rb'(?:src|href)="(/api/docs/static/[^"]+)"', resp.body):
+    assert b"<script>" not in resp.body  # no inline script: the CSP allows only our files
+    assets = re.findall(rb'(?:src|href)="(/api/docs/static/[^"]+)"', resp.body)
+    assert len(assets) == 3
+    for asset in assets:
         assert client.get(asset.decode()).status == 200
+    assert b"/api/openapi.json" in client.get("/api/docs/static/swagger-init.js").body
     assert_error(client.get("/api/docs/static/../../etc/passwd"), 404, "NOT_FOUND")
 
 

@@ -17,13 +17,13 @@ from tests.support.harness import http
 STARTUP_TIMEOUT_S = 120
 
 
-def _start(data_dir: Path, port: int, log_path: Path) -> tuple[subprocess.Popen, object]:
+def _start(data_dir: Path, port: int, log_path: Path, **overrides: str) -> tuple[subprocess.Popen, object]:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "KIS_APP_KEYS", "OPENSEARCH_URL")
     }
-    env.update(DATA_DIR=str(data_dir), API_PORT=str(port), LOG_LEVEL="INFO", KISSIM_SPEED="600")
+    env.update(DATA_DIR=str(data_dir), API_PORT=str(port), LOG_LEVEL="INFO", KISSIM_SPEED="600", **overrides)
     log = open(log_path, "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "devtools.runall"],

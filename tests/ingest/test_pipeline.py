@@ -8,7 +8,6 @@ kissim's rows are simulated: they live in schema `sim`."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -19,7 +18,6 @@ import redis
 
 from core.contract import keys
 from core.contract.bars import FIELDS, decode_open_bar
-from devtools.embedded import _pg_bin
 from tests.ingest.helpers import Kissim, ingest_env, query, start_ingest, wait_until
 from tests.streaming.helpers import AsyncApi
 from tests.support.harness import REPO_ROOT
@@ -267,31 +265,8 @@ def test_redis_restart_keeps_the_process_up_and_publishing_resumes(services, ing
     wait_until(lambda: status(r).get("connected") == "1", 10, message="status written again")
 
 
-def _restart_postgres_on(pg, port: int) -> None:
-    options = pg.server_options(port)
-    subprocess.run(
-        [
-            _pg_bin("pg_ctl"),
-            "-D",
-            str(pg.pgdata),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(pg.pgdata / "server.log"),
-            "-o",
-            options,
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        **pg._run_as(),
-    )
-
-
 def test_postgres_outage_loses_nothing(services, ingest, kissim, r, database_url, collector):
-    port = services.pg.running_port()
-    assert port is not None
+    assert services.pg.running_port() is not None
     services.pg.stop()
     try:
         time.sleep(20)
@@ -300,7 +275,7 @@ def test_postgres_outage_loses_nothing(services, ingest, kissim, r, database_url
         assert st["database"] is False and st["bufferRows"] > 0
         assert st["metrics"]["counters"].get("spilled_rows", 0) > 0  # beyond the memory bound: on disk
     finally:
-        _restart_postgres_on(services.pg, port)
+        services.pg.restart()  # same port and data folder
     wait_until(
         lambda: status(r)["detail"]["bufferRows"] < 500 and status(r)["detail"]["database"],
         30,

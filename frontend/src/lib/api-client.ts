@@ -25,6 +25,7 @@ export type ApiErrorCode =
   | 'ALREADY_EXISTS'
   | 'TOO_MANY_REQUESTS'
   | 'STREAM_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR'
   | 'NETWORK_ERROR'
   | 'TIMEOUT'
@@ -33,13 +34,14 @@ export type ApiErrorCode =
 const DEFAULT_MESSAGES: Record<string, string> = {
   MISSING_FIELD: '필수 입력값이 빠졌습니다.',
   INVALID_REQUEST: '요청 형식이 올바르지 않습니다.',
-  INVALID_PASSWORD: '비밀번호는 영문, 숫자, 특수문자를 포함해 8자 이상이어야 합니다.',
+  INVALID_PASSWORD: '비밀번호는 영문, 숫자, 특수문자를 모두 포함한 8–72자(ASCII)여야 합니다.',
   UNAUTHORIZED: '로그인이 필요합니다.',
   FORBIDDEN: '접근 권한이 없습니다.',
   NOT_FOUND: '요청한 정보를 찾을 수 없습니다.',
   ALREADY_EXISTS: '이미 존재합니다.',
   TOO_MANY_REQUESTS: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
   STREAM_UNAVAILABLE: '실시간 시세를 일시적으로 사용할 수 없습니다.',
+  SERVICE_UNAVAILABLE: '일시적으로 서비스를 사용할 수 없습니다. 잠시 후 다시 시도해 주세요.',
   INTERNAL_ERROR: '서버에 문제가 발생했습니다. 잠시 후 다시 시도해 주세요.',
   NETWORK_ERROR: '서버에 연결할 수 없습니다. 네트워크 상태를 확인하거나 잠시 후 다시 시도해 주세요.',
   TIMEOUT: '서버 응답이 지연되고 있습니다. 잠시 후 다시 시도해 주세요.',

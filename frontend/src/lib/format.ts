@@ -120,6 +120,8 @@ export const CHART_COLORS = {
   ma5: '#f59e0b',
   ma20: '#10b981',
   ma60: '#8b5cf6',
+  repaired: '#b45309', // a bar rebuilt from the broker's minute bars after a gap in the feed
+  gap: '#475569', // a bar inside a gap of the feed that was not repaired
 } as const;
 
 const KST_MS = 9 * 3600 * 1000;

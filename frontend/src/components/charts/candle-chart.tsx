@@ -8,13 +8,16 @@ import {
   CandlestickSeries,
   HistogramSeries,
   createChart,
+  createSeriesMarkers,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
   type MouseEventParams,
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { applyTick, commitBar, dayBoundaries, isIntraday, type Bar, type Interval, type TickLike } from '@/lib/chart/bars';
+import type { GapMarker } from '@/lib/chart/gaps';
 import { DEFAULT_SELECTION, chartHeight, lowerPanes, type IndicatorSelection, type LowerPane } from '@/lib/indicators/catalog';
 import { CHART_COLORS } from '@/lib/format';
 import { baseChartOptions } from '@/components/charts/chart-theme';
@@ -43,6 +46,7 @@ export default function CandleChart({
   height = 420,
   indicators = DEFAULT_SELECTION,
   onLiveBar,
+  gapMarks = [],
 }: {
   bars: Bar[];
   interval: Interval;
@@ -51,6 +55,8 @@ export default function CandleChart({
   height?: number;
   indicators?: IndicatorSelection;
   onLiveBar?: (bar: Bar, isNew: boolean) => void;
+  /** Bars to mark: repaired from the broker's minute bars, or inside a gap of the feed. */
+  gapMarks?: readonly GapMarker[];
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
@@ -58,6 +64,7 @@ export default function CandleChart({
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const layerRef = useRef<IndicatorLayer | null>(null);
   const separatorsRef = useRef<DaySeparators | null>(null);
+  const markersRef = useRef<ISeriesMarkersPluginApi<Time> | null>(null);
   const barsRef = useRef<Bar[]>([]);
   const onLiveBarRef = useRef(onLiveBar);
   useLayoutEffect(() => {
@@ -105,6 +112,7 @@ export default function CandleChart({
     layerRef.current = new IndicatorLayer(chart, VOLUME_SCALE, height);
     const separators = new DaySeparators();
     candles.attachPrimitive(separators);
+    markersRef.current = createSeriesMarkers(candles, []);
 
     const onMove = (param: MouseEventParams<Time>) => {
       if (param.time === undefined || !param.point) {
@@ -138,6 +146,7 @@ export default function CandleChart({
       candleRef.current = null;
       volumeRef.current = null;
       separatorsRef.current = null;
+      markersRef.current = null;
       layerRef.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- created once per mount on purpose; the history effect re-applies the options when `intraday` changes
@@ -190,6 +199,17 @@ export default function CandleChart({
     hoveringRef.current = false;
     setLegend(legendAt(bars.length - 1));
   }, [bars, intraday]);
+
+  // Gaps in the feed: a square under each repaired bar, a circle over each bar of a gap left.
+  useEffect(() => {
+    markersRef.current?.setMarkers(
+      gapMarks.map((m) =>
+        m.kind === 'repaired'
+          ? { time: t(m.time), position: 'belowBar' as const, shape: 'square' as const, color: CHART_COLORS.repaired, size: 0.6 }
+          : { time: t(m.time), position: 'aboveBar' as const, shape: 'circle' as const, color: CHART_COLORS.gap, size: 0.6 },
+      ),
+    );
+  }, [gapMarks, bars]);
 
   // Live forming candle.
   useEffect(() => {

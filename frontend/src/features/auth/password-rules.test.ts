@@ -9,11 +9,14 @@ describe('password rules', () => {
     expect(isPasswordValid('12345678!')).toBe(false); // no letter
     expect(isPasswordValid('Password123')).toBe(false); // no special
     expect(isPasswordValid('비밀번호는길다1!')).toBe(false); // Hangul is not an English letter
+    expect(isPasswordValid('Secure비밀Pass123!')).toBe(false); // ASCII only: 72 characters are bcrypt's 72 bytes
+    expect(isPasswordValid(`Aa1!${'x'.repeat(68)}`)).toBe(true);
+    expect(isPasswordValid(`Aa1!${'x'.repeat(69)}`)).toBe(false); // 73 characters
   });
 
   it('reports each rule separately for the live checklist', () => {
     expect(checkPassword('abc')).toEqual([
-      { id: 'length', label: '8자 이상', ok: false },
+      { id: 'length', label: '8–72자 (영문 자판 문자)', ok: false },
       { id: 'letter', label: '영문 포함', ok: true },
       { id: 'digit', label: '숫자 포함', ok: false },
       { id: 'special', label: '특수문자 포함', ok: false },

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiRequest } from '@/lib/api-client';
 import { isIntraday, mergeOpenBar, normalizeBars, type Bar, type Interval, type OhlcvRow } from '@/lib/chart/bars';
+import { normalizeGaps, type FeedGap } from '@/lib/chart/gaps';
 import type { OhlcvPoint } from '@/types/api';
 
 /** `simulated`: the bars are kissim's replay (true), real history (false), or there are none (null). */
@@ -11,6 +12,7 @@ export type OhlcvResult = {
   asOf: string | null;
   source: string | null;
   simulated: boolean | null;
+  gaps: FeedGap[];
 };
 
 export async function fetchOhlcv(companyId: string, interval: Interval, signal?: AbortSignal): Promise<OhlcvResult> {
@@ -23,6 +25,7 @@ export async function fetchOhlcv(companyId: string, interval: Interval, signal?:
     asOf: (res.asOf as string | null) ?? null,
     source: (res.source as string | null) ?? null,
     simulated: typeof res.simulated === 'boolean' ? res.simulated : null,
+    gaps: normalizeGaps(res.gaps),
   };
 }
 

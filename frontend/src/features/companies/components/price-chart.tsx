@@ -1,8 +1,8 @@
 // The company's price chart: interval switcher (1분 … 월), indicator switches, history from the
-// api, live forming candle from the stream (signed-in users), and honest loading / empty / error
-// states at the chart's height. One series per chart: real history is never extended by simulated
-// ticks, nor the reverse.
-import { useCallback, useRef } from 'react';
+// api, live forming candle from the stream (signed-in users), gaps in the live feed (marked bars and
+// a note), and honest loading / empty / error states at the chart's height. One series per chart:
+// real history is never extended by simulated ticks, nor the reverse.
+import { useCallback, useMemo, useRef } from 'react';
 import { IndicatorToolbar } from '@/components/charts/indicator-toolbar';
 import { CandleChart } from '@/components/charts/lazy';
 import { Button } from '@/components/ui/button';
@@ -12,6 +12,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { useOhlcv } from '@/features/companies/api/ohlcv';
 import { ApiError } from '@/lib/api-client';
 import { INTERVALS, INTERVAL_LABELS, INTERVAL_NAMES, isIntraday, type Interval, type TickLike } from '@/lib/chart/bars';
+import { describeGap, gapMarkers } from '@/lib/chart/gaps';
 import { isSimulatedSource } from '@/lib/data-source';
 import { chartHeight } from '@/lib/indicators/catalog';
 import { useIndicatorSelection } from '@/lib/indicators/preferences';
@@ -58,6 +59,7 @@ export function PriceChart({
   }, []);
 
   const data = q.data;
+  const gapMarks = useMemo(() => (data ? gapMarkers(data.gaps, data.bars, data.interval) : []), [data]);
   const switching = q.isFetching && data?.interval !== interval;
   // An api without weekly/monthly bars refuses the interval as a bad request: say so, not "error".
   const unsupported =
@@ -140,6 +142,7 @@ export function PriceChart({
               indicators={indicators}
               subscribeLive={live && !switching ? subscribeLive : undefined}
               onLiveBar={onLiveBar}
+              gapMarks={gapMarks}
             />
             {switching ? (
               <div className="absolute inset-0 flex items-center justify-center bg-white/60">
@@ -149,6 +152,19 @@ export function PriceChart({
           </>
         )}
       </div>
+      {data && data.gaps.length > 0 ? (
+        <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="feed-gaps" aria-label="실시간 수집 공백">
+          {data.gaps.map((gap) => (
+            <li key={`${gap.start}-${gap.end}`} data-gap-status={gap.status} className="flex items-start gap-1.5">
+              <span
+                aria-hidden="true"
+                className={`mt-1 inline-block h-2 w-2 shrink-0 ${gap.status === 'repaired' ? 'bg-amber-700' : 'rounded-full bg-slate-600'}`}
+              />
+              {describeGap(gap, data.interval)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500">
         {data ? <SourceNote source={data.source} asOf={data.asOf} /> : <span />}
         {q.isError && data ? <span className="text-red-700">최신 시세 갱신 실패 — 마지막으로 받은 데이터를 표시 중입니다.</span> : null}
