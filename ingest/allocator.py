@@ -184,6 +184,11 @@ class Allocator:
             log.debug("favorites unavailable: %s", exc)
         return self._favorites
 
+    @property
+    def demand(self) -> list[str]:
+        """Symbols watched in browsers (as of the last allocation), most recent first."""
+        return self._last_demand
+
     async def _demand(self) -> tuple[list[str], list[str]]:
         """(symbols watched in browsers, symbols whose order book is shown), most recent first."""
         try:

@@ -221,22 +221,31 @@ class GapRepair:
     async def _repair_symbol(
         self, conn: asyncpg.Connection, client: KisRestClient, symbol: str, first: dt.datetime, last: dt.datetime
     ) -> list[int]:
-        # one minute more at the start: its running amount gives the first minute's amount
-        fetched = await client.minute_bars(symbol, (first - dt.timedelta(minutes=1)).time(), last.time())
-        before = next((b for b in fetched if b.start < first), None)
-        bars = [b for b in fetched if first <= b.start <= last]
-        if not bars:
-            return []
-        written = await conn.fetch(
-            REPAIR_UPSERT.format(table=series.bar_table("1m", simulated=series.is_simulated(self.source))),
-            symbol,
-            self.source,
-            [b.start for b in bars],
-            [b.open for b in bars],
-            [b.high for b in bars],
-            [b.low for b in bars],
-            [b.close for b in bars],
-            [b.volume for b in bars],
-            amounts(bars, before),
-        )
-        return sorted(int(r["bucket"].timestamp()) for r in written)
+        return await write_minute_bars(conn, client, symbol, self.source, first, last)
+
+
+async def write_minute_bars(
+    conn: asyncpg.Connection, client: KisRestClient, symbol: str, source: str, first: dt.datetime, last: dt.datetime
+) -> list[int]:
+    """Today's 1-minute bars of `symbol` from `first` to `last` (KST minutes) fetched from REST and
+    written (REPAIR_UPSERT); the epoch seconds of the buckets written."""
+    # one minute more at the start (not before midnight): its running amount gives the first minute's amount
+    start = max(first - dt.timedelta(minutes=1), first.replace(hour=0, minute=0))
+    fetched = await client.minute_bars(symbol, start.time(), last.time())
+    before = next((b for b in fetched if b.start < first), None)
+    bars = [b for b in fetched if first <= b.start <= last]
+    if not bars:
+        return []
+    written = await conn.fetch(
+        REPAIR_UPSERT.format(table=series.bar_table("1m", simulated=series.is_simulated(source))),
+        symbol,
+        source,
+        [b.start for b in bars],
+        [b.open for b in bars],
+        [b.high for b in bars],
+        [b.low for b in bars],
+        [b.close for b in bars],
+        [b.volume for b in bars],
+        amounts(bars, before),
+    )
+    return sorted(int(r["bucket"].timestamp()) for r in written)

@@ -8,12 +8,14 @@
     poller      REST quotes for symbols without a slot (`source: "poll"`)               poller.py
     status      the `ingest:status` heartbeat                                           status.py
     gaps        the time no process streamed: recorded, 1m bars repaired from REST     gaps.py
+    backfill    today's 1m bars from REST for every stock a browser opens               backfill.py
 Every long-running task is restarted if it fails; SIGTERM/SIGINT flush what is pending.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -27,6 +29,7 @@ from core import market, series
 from core.settings import Settings
 from core.time import in_krx_hours, kst_today
 from ingest.allocator import Allocator
+from ingest.backfill import IntradayBackfill
 from ingest.gaps import GapRepair
 from ingest.metrics import Metrics, start_prometheus
 from ingest.pipeline import Pipeline
@@ -81,6 +84,16 @@ class IngestService:
         self.gaps = GapRepair(
             ingest.source, settings.database_url, self._held_clients, lambda: self.pipeline.first_trade_at
         )
+        self.backfill = IntradayBackfill(
+            ingest.source,
+            settings.database_url,
+            self.metrics,
+            self._held_clients,
+            self.redis,
+            watched=lambda: self.allocator.demand,
+            streamed=lambda symbol: self.allocator.symbol_modes.get(symbol) == "stream",
+            window=self._trading_window,
+        )
         self.status = StatusReporter(
             settings,
             self.redis,
@@ -105,6 +118,18 @@ class IngestService:
             return True
         calendar = market.loaded_calendar()  # until it has loaded, every weekday counts as a trading day
         return in_krx_hours() and (calendar is None or calendar.is_trading_day(kst_today()))
+
+    def _trading_window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
+        """Today's trading (KST) for the backfill: the KRX session, or kissim's whole demo day."""
+        s = self.settings
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if s.ingest.source == "kissim" and s.kissim.mode == "demo":
+            return midnight, midnight + dt.timedelta(days=1)
+        calendar = market.loaded_calendar()
+        session = calendar.session(now.date()) if calendar is not None else None
+        if session is None or now < session.open:
+            return None
+        return session.open, session.close
 
     def _open_sessions(self, http: aiohttp.ClientSession) -> None:
         s = self.settings
@@ -194,6 +219,7 @@ class IngestService:
                 ("poller", self.poller.run),
                 ("status", self.status.run),
                 ("gaps", self.gaps.run),
+                ("backfill", self.backfill.run),
                 *((f"session {x.id}", x.run) for x in self.sessions),
             )
         ]

@@ -112,10 +112,10 @@ async def bars(
 async def feed_gaps(
     db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None, *, simulated: bool
 ) -> list[asyncpg.Record]:
-    """Gaps in the real-time feed (ingest_gaps) that overlap the range, with this symbol's repaired
-    minutes: those of the simulator's feed for a simulated series, of a real feed otherwise."""
+    """Gaps in the real-time feed and backfills (ingest_gaps) overlapping the range, with this
+    symbol's minutes written from REST: the simulator's for a simulated series, a real feed's otherwise."""
     return await db.fetch(
-        """SELECT started_at, ended_at, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
+        """SELECT started_at, ended_at, cause, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
            FROM ingest_gaps
            WHERE $1 = ANY (symbols) AND ended_at >= $2 AND ($3::timestamptz IS NULL OR started_at <= $3)
              AND (source = ANY ($4::text[])) = $5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import asyncpg
@@ -278,6 +279,24 @@ async def _open_bar(request: Request, interval: str, symbol: str) -> dict[str, A
     return decode_open_bar(raw)
 
 
+_INTRADAY = ("1m", "15m", "1h")
+_HISTORY_NOTE_S = 30.0
+_history_noted: dict[str, float] = {}  # symbol → when this worker last told ingest (monotonic)
+
+
+async def _want_todays_bars(request: Request, symbol: str) -> None:
+    """Tell ingest an intraday chart of `symbol` was opened (`ingest:demand:history`): it fills today's
+    1-minute bars from the broker's minute-bar API (ingest/backfill.py). At most every 30 s per worker."""
+    now = time.monotonic()
+    if now - _history_noted.get(symbol, -_HISTORY_NOTE_S) < _HISTORY_NOTE_S:
+        return
+    _history_noted[symbol] = now
+    try:
+        await request.app.ctx.redis.zadd(keys.INGEST_HISTORY_DEMAND, {symbol: int(time.time())})
+    except Exception:  # noqa: BLE001 - best effort: the chart shows what is stored either way
+        _history_noted.pop(symbol, None)
+
+
 def _span_start(anchor: dt.datetime, interval: str) -> dt.datetime:
     """Where a range without `start` begins: the anchor's KST day for 1m, else a span before it."""
     if interval == "1m":
@@ -320,6 +339,7 @@ async def _bars(
         {
             "start": int(g["started_at"].timestamp()),
             "end": int(g["ended_at"].timestamp()),
+            "cause": g["cause"],
             "status": g["status"],
             "repairSource": g["repair_source"],
             "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
@@ -372,6 +392,8 @@ async def ohlcv(request: Request, company_id: int, query: OhlcvQuery) -> HTTPRes
     meta = orjson.loads(meta_raw)
     meta.setdefault("gaps", [])  # a body cached before gaps were reported
     open_bar = await _open_bar(request, interval, meta["symbol"]) if interval in INTERVALS else None
+    if interval in _INTRADAY and end is None:
+        await _want_todays_bars(request, meta["symbol"])
     if open_bar and end is not None and open_bar["time"] > int(end.timestamp()):
         open_bar = None
     simulated = meta.get("simulated")

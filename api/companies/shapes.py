@@ -135,8 +135,12 @@ class Bar(TypedDict):
 
 
 class FeedGap(TypedDict):
-    start: Annotated[int, Field(description="마지막으로 저장된 체결 시각 (epoch 초)")]
-    end: Annotated[int, Field(description="수집 재개 후 첫 체결 시각 (epoch 초)")]
+    start: Annotated[int, Field(description="restart: 마지막으로 저장된 체결 시각; backfill: 장 시작 (epoch 초)")]
+    end: Annotated[int, Field(description="restart: 수집 재개 후 첫 체결; backfill: 채운 마지막 분의 끝 (epoch 초)")]
+    cause: Annotated[
+        Literal["restart", "backfill"],
+        Field(description="restart: 수집 중단 구간; backfill: 실시간 수집 전의 당일 1분봉을 REST 분봉 API로 채움"),
+    ]
     status: Annotated[
         Literal["pending", "repaired", "partial", "failed"],
         Field(description="repaired: 1분봉을 REST 분봉 API로 복구; pending: 복구 전; partial/failed: 남은 공백"),

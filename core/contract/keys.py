@@ -12,6 +12,7 @@
 | `ingest:symbols` | hash | ingest | tests, operators | symbol → stream/poll |
 | `ingest:demand` | zset | api hub | ingest allocator | symbols watched in browsers, scored by time |
 | `ingest:demand:orderbook` | zset | api hub | ingest allocator | symbols whose order book browsers watch |
+| `ingest:demand:history` | zset | api ohlcv | ingest backfill | symbols whose intraday chart was opened, by time |
 | `ingest:control` | pub/sub | api hub | ingest | "reallocate now" |
 | `ingest:lock:{key id}` | string | ingest | ingest | which process owns a KIS app key |
 | `jobs:collectors` | hash | jobs | api health | collector → status JSON (`status`) |
@@ -39,6 +40,8 @@ INGEST_STATUS = "ingest:status"
 INGEST_SYMBOLS = "ingest:symbols"
 INGEST_DEMAND = "ingest:demand"
 INGEST_BOOK_DEMAND = "ingest:demand:orderbook"
+INGEST_HISTORY_DEMAND = "ingest:demand:history"
+HISTORY_DEMAND_TTL_S = 600  # an intraday chart opened this long ago still wants today's bars
 INGEST_CONTROL = "ingest:control"
 COLLECTORS = "jobs:collectors"
 NEWS_BUFFER = "news:buffer"

@@ -342,6 +342,14 @@ class SymbolMarket:
             out.append(self._trade(target, hhmmss, date, lower, upper))
         return out
 
+    def warm_up(self, now: float, seconds: int) -> int:
+        """Make the trades of the last `seconds` (demo mode: a symbol nobody followed yet has a morning
+        too), one second at a time; none is sent, all are in the minute bars. The number made."""
+        made = 0
+        for t in range(int(now) - seconds, int(now)):
+            made += len(self.advance(float(t), 1.0, kst_now(float(t))))
+        return made
+
     def _trade(self, target: int, hhmmss: str, date: str, lower: int, upper: int) -> Trade:
         rnd = self.rnd
         if not self.price:

@@ -33,6 +33,7 @@ log = logging.getLogger("kissim")
 TRADE_TR = TR_ID
 BOOK_TR = BOOK_TR_ID
 BOOK_REFRESH_S = 1.0
+WARM_UP_SECONDS = 30 * 60  # demo: the history a symbol nobody followed yet gets when its minute bars are asked for
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
 MINUTE_ROWS_PER_CALL = 30
@@ -528,6 +529,9 @@ class KisSim:
             return _kis_json({"rt_cd": "1", "msg_cd": "OPCODE-1", "msg1": "입력값을 확인해 주세요."})
         self.stats["rest_minute_calls"] += 1
         market = self.market(symbol)
+        if self.config.mode == "demo" and not market.minutes:
+            # the demo's market is always open: a symbol nobody followed yet gets the last half hour
+            self.stats["warmed_up_trades"] += market.warm_up(time.time(), WARM_UP_SECONDS)
         rows = market.minute_rows(hour[:4], MINUTE_ROWS_PER_CALL)
         price = market.price or market.prev_close
         output1 = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 
 import asyncpg
 import orjson
@@ -242,6 +243,7 @@ def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
         {
             "start": int(at(9, 10, 30).timestamp()),
             "end": int(at(9, 12, 15).timestamp()),
+            "cause": "restart",
             "status": "repaired",
             "repairSource": "kissim:FHKST03010200",
             "repairedTimes": repaired,
@@ -252,6 +254,21 @@ def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
     assert [g["status"] for g in daily["gaps"]] == ["repaired"]  # shown on longer bars too
     before = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:05:00")
     assert before.json()["gaps"] == []
+
+
+def test_an_intraday_chart_asks_ingest_for_todays_bars(client, redis_url):
+    """Opening a 1m/15m/1h chart (signed in or not) puts the symbol in `ingest:demand:history`, whose
+    symbols ingest fills from the minute-bar API (tests/ingest/test_backfill.py); a daily chart does not."""
+    r = redis.Redis.from_url(redis_url)
+    r.delete(keys.INGEST_HISTORY_DEMAND)
+    assert client.get("/api/companies/2/ohlcv?interval=1d").status == 200
+    assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 0
+    assert client.get("/api/companies/2/ohlcv?interval=15m").status == 200
+    symbol = client.get("/api/companies/2").json()["data"]["symbol"]
+    assert abs(r.zscore(keys.INGEST_HISTORY_DEMAND, symbol) - time.time()) < 10
+    assert client.get("/api/companies/3/ohlcv?interval=1m&end=2026-08-21T15:00:00").status == 200  # a past range
+    assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 1
+    r.close()
 
 
 def test_news_reports_and_analysis(client, snapshot_database_url):

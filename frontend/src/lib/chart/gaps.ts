@@ -1,12 +1,15 @@
 // Gaps in the real-time feed (the ohlcv response's `gaps`): when no ingest process streamed, the
-// broker's trades of that time were never received. Repaired 1-minute bars (from the broker's
+// broker's trades of that time were never received. Backfills share the record: today's 1-minute
+// bars from before ingest followed the stock, filled from the broker's minute-bar API — named in the
+// note under the chart, not marked bar by bar. Repaired 1-minute bars (from the broker's
 // minute-bar API) are marked on the chart, and any gap not (yet) repaired is marked as such —
 // on bars of 15 minutes and more the gap's bars are incomplete, so the gap is always shown there.
 import { bucketStart, toChartTime, type Bar, type Interval } from '@/lib/chart/bars';
 import { formatKstTime } from '@/lib/format';
 
 export type GapStatus = 'pending' | 'repaired' | 'partial' | 'failed';
-export type FeedGap = { start: number; end: number; status: GapStatus; repairedTimes: number[] };
+export type GapCause = 'restart' | 'backfill';
+export type FeedGap = { start: number; end: number; cause: GapCause; status: GapStatus; repairedTimes: number[] };
 
 export type GapMarker = {
   time: number; // chart time of the bar marked
@@ -21,10 +24,10 @@ export function normalizeGaps(raw: unknown): FeedGap[] {
   const out: FeedGap[] = [];
   for (const g of raw) {
     if (!g || typeof g !== 'object') continue;
-    const { start, end, status, repairedTimes } = g as Record<string, unknown>;
+    const { start, end, cause, status, repairedTimes } = g as Record<string, unknown>;
     if (typeof start !== 'number' || typeof end !== 'number' || !STATUSES.includes(status as GapStatus)) continue;
     const times = Array.isArray(repairedTimes) ? repairedTimes.filter((t): t is number => typeof t === 'number') : [];
-    out.push({ start, end, status: status as GapStatus, repairedTimes: times });
+    out.push({ start, end, cause: cause === 'backfill' ? 'backfill' : 'restart', status: status as GapStatus, repairedTimes: times });
   }
   return out;
 }
@@ -34,6 +37,7 @@ export function gapMarkers(gaps: readonly FeedGap[], bars: readonly Bar[], inter
   const shown = new Set(bars.map((b) => b.time));
   const markers = new Map<number, GapMarker>();
   for (const gap of gaps) {
+    if (gap.cause === 'backfill') continue; // bars from before streaming began are complete, not a gap
     const repairedHere = interval === '1m' && gap.status === 'repaired';
     if (repairedHere) {
       for (const t of gap.repairedTimes) {
@@ -61,6 +65,11 @@ function bucketsOf(gap: FeedGap, interval: Interval): Set<number> {
 export function describeGap(gap: FeedGap, interval: Interval): string {
   const span = `${formatKstTime(gap.start * 1000)}–${formatKstTime(gap.end * 1000)}`;
   const bars = gap.repairedTimes.length;
+  if (gap.cause === 'backfill') {
+    return gap.status === 'failed'
+      ? `오늘 ${span} 1분봉을 증권사 분봉 조회로 불러오지 못했습니다. 다시 시도합니다.`
+      : `오늘 ${span}의 1분봉 ${bars}개는 실시간 수집 전 구간으로, 증권사 분봉 조회(주식당일분봉조회)로 채웠습니다.`;
+  }
   switch (gap.status) {
     case 'repaired':
       return interval === '1m'

@@ -35,5 +35,7 @@ export function useOhlcv(companyId: string, interval: Interval) {
     queryFn: ({ signal }) => fetchOhlcv(companyId, interval, signal),
     staleTime: isIntraday(interval) ? 30_000 : 5 * 60_000,
     placeholderData: keepPreviousData,
+    // an intraday chart with no bars yet: ingest is filling today's bars from the broker (ingest/backfill.py)
+    refetchInterval: (query) => (isIntraday(interval) && query.state.data?.bars.length === 0 ? 5_000 : false),
   });
 }

@@ -130,7 +130,9 @@ export function PriceChart({
           <div style={{ height }}>
             <EmptyState className="h-full">
               {INTERVAL_NAMES[interval]} 시세 데이터가 없습니다.
-              {isIntraday(interval) ? ' 분·시간봉은 실시간 수집이 진행된 기간에만 있습니다. 일봉을 확인해 보세요.' : ''}
+              {isIntraday(interval)
+                ? ' 거래일이면 오늘 분봉을 증권사에서 불러오는 중입니다 (몇 초 뒤 자동으로 다시 확인합니다). 휴장일에는 일봉을 확인해 보세요.'
+                : ''}
             </EmptyState>
           </div>
         ) : (
@@ -153,7 +155,7 @@ export function PriceChart({
         )}
       </div>
       {data && data.gaps.length > 0 ? (
-        <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="feed-gaps" aria-label="실시간 수집 공백">
+        <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="feed-gaps" aria-label="실시간 수집 공백과 보충">
           {data.gaps.map((gap) => (
             <li key={`${gap.start}-${gap.end}`} data-gap-status={gap.status} className="flex items-start gap-1.5">
               <span
