@@ -168,7 +168,9 @@ class EmbeddedPostgres(EmbeddedServer):
         self._stop_leftover()
         self.port = free_port()
         self._spawn()
-        log.info("PostgreSQL started on 127.0.0.1:%d%s", self.port, " with TimescaleDB" if self.preloads_timescale else "")
+        log.info(
+            "PostgreSQL started on 127.0.0.1:%d%s", self.port, " with TimescaleDB" if self.preloads_timescale else ""
+        )
         self._ensure_database(self.port)
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 

@@ -250,21 +250,30 @@ def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
         }
     ]
     assert {b["time"] for b in body["data"]} >= set(repaired)
+    # shown on longer bars too, by kind: the real daily history shows a real feed's gap, not kissim's
+    sql(
+        snapshot_database_url,
+        """INSERT INTO ingest_gaps (source, cause, started_at, ended_at, symbols, status)
+           VALUES ('kis', 'restart', $1, $2, '{005930}', 'failed')""",
+        at(10, 0),
+        at(10, 5),
+    )
     daily = client.get("/api/companies/1/ohlcv?interval=1d&start=2026-08-03").json()  # not cached yet
-    assert [g["status"] for g in daily["gaps"]] == ["repaired"]  # shown on longer bars too
+    assert daily["simulated"] is False and [g["status"] for g in daily["gaps"]] == ["failed"]
     before = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:05:00")
     assert before.json()["gaps"] == []
 
 
 def test_an_intraday_chart_asks_ingest_for_todays_bars(client, redis_url):
     """Opening a 1m/15m/1h chart (signed in or not) puts the symbol in `ingest:demand:history`, whose
-    symbols ingest fills from the minute-bar API (tests/ingest/test_backfill.py); a daily chart does not."""
+    symbols ingest fills from the minute-bar API (tests/ingest/test_backfill.py); a daily chart does not.
+    (A company no other test charts: a worker tells ingest at most every 30 s per symbol.)"""
     r = redis.Redis.from_url(redis_url)
     r.delete(keys.INGEST_HISTORY_DEMAND)
-    assert client.get("/api/companies/2/ohlcv?interval=1d").status == 200
+    assert client.get("/api/companies/4/ohlcv?interval=1d").status == 200
     assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 0
-    assert client.get("/api/companies/2/ohlcv?interval=15m").status == 200
-    symbol = client.get("/api/companies/2").json()["data"]["symbol"]
+    assert client.get("/api/companies/4/ohlcv?interval=15m").status == 200
+    symbol = client.get("/api/companies/4").json()["data"]["symbol"]
     assert abs(r.zscore(keys.INGEST_HISTORY_DEMAND, symbol) - time.time()) < 10
     assert client.get("/api/companies/3/ohlcv?interval=1m&end=2026-08-21T15:00:00").status == 200  # a past range
     assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 1
