@@ -110,15 +110,16 @@ async def bars(
 
 
 async def feed_gaps(
-    db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None, *, simulated: bool
+    db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None, *, simulated: bool | None
 ) -> list[asyncpg.Record]:
     """Gaps in the real-time feed and backfills (ingest_gaps) overlapping the range, with this
-    symbol's minutes written from REST: the simulator's for a simulated series, a real feed's otherwise."""
+    symbol's minutes written from REST: the simulator's for a simulated series, a real feed's for a
+    real one, any feed's while the symbol has no bars of the interval yet (`simulated` None)."""
     return await db.fetch(
         """SELECT started_at, ended_at, cause, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
            FROM ingest_gaps
            WHERE $1 = ANY (symbols) AND ended_at >= $2 AND ($3::timestamptz IS NULL OR started_at <= $3)
-             AND (source = ANY ($4::text[])) = $5
+             AND ($5::bool IS NULL OR (source = ANY ($4::text[])) = $5)
            ORDER BY started_at LIMIT 100""",
         symbol,
         start,

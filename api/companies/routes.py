@@ -316,6 +316,7 @@ async def _bars(
         raise ApiError("NOT_FOUND", NOT_FOUND_MESSAGE)
     symbol, newest_real, newest_simulated = head
     simulated = newest_real is None and newest_simulated is not None
+    kind = simulated if (newest_real or newest_simulated) else None  # None: no bars of either kind yet
     if start is None:
         anchor = end or (newest_simulated if simulated else newest_real)
         start = _span_start(anchor, interval) if anchor is not None else None
@@ -344,7 +345,7 @@ async def _bars(
             "repairSource": g["repair_source"],
             "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
         }
-        for g in await queries.feed_gaps(db, symbol, since, end, simulated=simulated)
+        for g in await queries.feed_gaps(db, symbol, since, end, simulated=kind)
     ]
     meta = {
         "symbol": symbol,
@@ -352,7 +353,7 @@ async def _bars(
         "truncated": len(rows) >= queries.MAX_BARS,
         "asOf": (iso_date(newest) if interval in _DAILY_OR_LONGER else newest.isoformat()) if newest else None,
         "source": rows[-1]["source"] if rows else None,
-        "simulated": simulated if (newest_real or newest_simulated) else None,
+        "simulated": kind,
     }
     return orjson.dumps(meta) + b"\x00" + orjson.dumps(data)
 

@@ -262,6 +262,11 @@ def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
     assert daily["simulated"] is False and [g["status"] for g in daily["gaps"]] == ["failed"]
     before = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:05:00")
     assert before.json()["gaps"] == []
+    # a symbol with no 1m bars of either kind yet (minutes after a restart) still shows its gap
+    [naver] = sql(snapshot_database_url, "SELECT id FROM companies WHERE symbol = '035420'")
+    assert not sql(snapshot_database_url, "SELECT 1 FROM sim.stock_prices_1m WHERE symbol = '035420'")
+    bare = client.get(f"/api/companies/{naver['id']}/ohlcv?interval=1m&end=2026-08-21T15:00:00").json()
+    assert bare["simulated"] is None and [g["status"] for g in bare["gaps"]] == ["pending"]
 
 
 def test_an_intraday_chart_asks_ingest_for_todays_bars(client, redis_url):
