@@ -127,8 +127,9 @@ test.describe('사용자 흐름', () => {
       // the daily chart is the real KRX history, never simulated bars
       if (interval === '1d') await expect(page.locator('[data-testid="price-chart"]')).toHaveAttribute('data-simulated', 'false');
       if (interval === '1m' && EXPECT_FEED_GAP) {
-        // the gap ingest's crash left, said in words under the chart (its bars are marked on the canvas)
-        const gap = page.locator('[data-testid="feed-gaps"] li').first();
+        // the gap ingest's crash left, said in words under the chart (its bars are marked on the canvas);
+        // the morning's backfill may be listed before it
+        const gap = page.locator('[data-testid="feed-gaps"] li[data-gap-cause="restart"]').first();
         await expect(gap).toBeVisible();
         expect(['pending', 'repaired']).toContain(await gap.getAttribute('data-gap-status'));
         await expect(gap).toContainText('실시간 수집 공백');

@@ -157,7 +157,12 @@ export function PriceChart({
       {data && data.gaps.length > 0 ? (
         <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="feed-gaps" aria-label="실시간 수집 공백과 보충">
           {data.gaps.map((gap) => (
-            <li key={`${gap.start}-${gap.end}`} data-gap-status={gap.status} className="flex items-start gap-1.5">
+            <li
+              key={`${gap.start}-${gap.end}`}
+              data-gap-status={gap.status}
+              data-gap-cause={gap.cause}
+              className="flex items-start gap-1.5"
+            >
               <span
                 aria-hidden="true"
                 className={`mt-1 inline-block h-2 w-2 shrink-0 ${gap.status === 'repaired' ? 'bg-amber-700' : 'rounded-full bg-slate-600'}`}
