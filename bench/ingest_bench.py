@@ -2,6 +2,7 @@
 (a real process) → Redis PUBLISH + PostgreSQL COPY, on this machine.
 
     .venv/bin/python bench/ingest_bench.py [--rates 1000,10000,50000] [--seconds 10] [--engines tickcore,python]
+                                           [--storage timescaledb,postgres]
 
 For each engine and rate a fresh ingest process streams from the generator (40 symbols, one app
 key, frames of several records, KIS H0STCNT0 layout). Reported per run:
@@ -11,7 +12,10 @@ key, frames of several records, KIS H0STCNT0 layout). Reported per run:
   p50 / p99   frame arrival (WebSocket read) → PUBLISH acknowledged by Redis, ms
 The `python` engine — ingest with the plain-Python reference engine of tests/support/reference_engine.py
 (same output bytes) in place of tickcore — is the baseline.
-Embedded PostgreSQL and Redis are started in a temporary folder and removed afterwards.
+Embedded PostgreSQL and Redis are started in a temporary folder and removed afterwards; `--storage`
+runs everything on PostgreSQL with TimescaleDB (the default: stock_ticks a hypertable, 15m/1h
+continuous aggregates) and/or on plain PostgreSQL, one fresh server each. The generator stands for
+the broker (INGEST_SOURCE=kis), so rows go where real trades go (`public`, not the simulated schema).
 """
 
 from __future__ import annotations
@@ -217,7 +221,7 @@ def run_one(
         JWT_SECRET="bench-" + "x" * 40,
         LOG_LEVEL="WARNING",
         LOG_FORMAT="text",
-        INGEST_SOURCE="kissim",
+        INGEST_SOURCE="kis",
         KIS_REST_URL=gen_url,
         KIS_WS_URL=f"ws://127.0.0.1:{gen_port}",
         KIS_APP_KEYS="benchkey:benchsecret",
@@ -303,6 +307,7 @@ def main() -> None:
     parser.add_argument("--rates", default="1000,10000,50000")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--engines", default="tickcore,python")
+    parser.add_argument("--storage", default="timescaledb", help="timescaledb and/or postgres, comma-separated")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
@@ -313,14 +318,11 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     work.chmod(0o755)
-    pg = EmbeddedPostgres(work / "pg", database="bench")
     rs = EmbeddedRedis(work / "redis")
     gen = None
     results = []
     try:
-        database_url = pg.start()
         redis_url = rs.start()
-        asyncio.run(migrate.apply_url(database_url))
         port = free_port()
         gen_log = open(work / "generator.log", "wb")
         gen = subprocess.Popen(
@@ -328,28 +330,36 @@ def main() -> None:
         )
         gen_url = f"http://127.0.0.1:{port}"
         wait(lambda: http_json(gen_url + "/_bench/stats") is not None, 20, "the generator")
-        for engine in args.engines.split(","):
-            for rate in (int(x) for x in args.rates.split(",")):
-                res = run_one(engine, rate, args.seconds, gen_url, port, database_url, redis_url, work)
-                results.append(res)
-                print(json.dumps(res), flush=True)
+        for storage in args.storage.split(","):
+            pg = EmbeddedPostgres(work / f"pg-{storage}", database="bench", timescale=storage == "timescaledb")
+            try:
+                database_url = pg.start()
+                asyncio.run(migrate.apply_url(database_url))
+                for engine in args.engines.split(","):
+                    for rate in (int(x) for x in args.rates.split(",")):
+                        res = run_one(engine, rate, args.seconds, gen_url, port, database_url, redis_url, work)
+                        res["storage"] = storage
+                        results.append(res)
+                        print(json.dumps(res), flush=True)
+            finally:
+                pg.stop()
     finally:
         if gen is not None:
             gen.terminate()
             gen.wait(10)
         rs.stop()
-        pg.stop()
         shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
-        "| engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | "
+        "| storage | engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | "
         "caught up | publish p50 ms | publish p99 ms |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for res in results:
         print(
-            f"| {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
+            f"| {res['storage']} | {res['engine']} | {res['offered']:,} | {res['sustained']:,} | "
+            f"{res['db_rows_s']:,} | "
             f"{res['lag_first_half']:,} → {res['lag_second_half']:,} | {'yes' if res['caught_up'] else 'NO'} | "
             f"{res['p50_ms']} | {res['p99_ms']} |"
         )
