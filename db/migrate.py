@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m db.migrate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for the database to accept it"
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to this long for the database"
     )
     args = parser.parse_args(argv)
     config = settings.load_or_exit()

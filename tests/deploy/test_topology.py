@@ -32,9 +32,11 @@ import pytest
 from api.http.headers import SECURITY_HEADERS
 from core.contract import keys
 from core.contract.ticks import parse_iso_ms
-from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from devtools.embedded import EmbeddedRedis, free_port
 from devtools.opensearch_node import Node
+from search import index as search_index
 from tests.deploy import compose, topology
+from tests.support import harness
 
 PASSWORD = "SecurePass123!"
 SYMBOL = "005930"
@@ -65,6 +67,8 @@ class Deployment:
     nginx_changes: list[tuple[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
     migrate_started_before_db: bool = False
+    database_url: str = ""
+    opensearch_url: str = ""
 
     def process(self, name: str) -> topology.Process:
         return self.supervisor.processes[name]
@@ -133,7 +137,8 @@ def deployment(output_dir):
 
     supervisor = topology.Supervisor()
     node = Node(http_port=ports[("opensearch", 9200)])
-    pg = EmbeddedPostgres(root / "postgres", database="krx", port=ports[("timescaledb", 5432)])
+    # the `timescaledb` service: the test harness's kind of server (TimescaleDB unless KRX_TEST_STORAGE=postgres)
+    pg = harness.embedded_postgres(root / "postgres", "krx", port=ports[("timescaledb", 5432)])
     redis_server = EmbeddedRedis(root / "redis")
     nginx = None
     timings: dict[str, float] = {}
@@ -225,6 +230,8 @@ def deployment(output_dir):
             nginx_changes=changes,
             timings=timings,
             migrate_started_before_db=True,
+            database_url=f"postgresql://postgres@127.0.0.1:{pg.port}/krx",
+            opensearch_url=node.url,
         )
     finally:
         if nginx is not None:
@@ -270,6 +277,7 @@ def request(
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
     json: object = None,
+    timeout: float = 10.0,
 ) -> Reply:
     """One HTTP request from a given loopback source address (nginx sees it as the client)."""
     host, port = base.removeprefix("http://").split(":")
@@ -277,7 +285,7 @@ def request(
     if json is not None:
         body = orjson.dumps(json)
         all_headers.setdefault("Content-Type", "application/json")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(source, 0))
     try:
         conn.request(method, path, body=body, headers=all_headers)
         resp = conn.getresponse()
@@ -314,6 +322,9 @@ def test_started_as_compose_would(deployment):
     assert deployment.migrate_started_before_db and migrate.exited() == 0
     assert "database not ready" in migrate.output(), migrate.output()[-2000:]
     assert "KRX snapshot loaded" in migrate.output()
+    # on the storage the test session runs on (TimescaleDB by default): migrate applied sql/timescale/
+    timescale = asyncio.run(harness.has_timescale(deployment.database_url))
+    assert timescale == (harness.storage_under_test() == "timescaledb")
     # every platform process runs as the unprivileged user
     for name in PLATFORM_SERVICES:
         if name == "migrate":
@@ -343,12 +354,31 @@ def test_spa_is_served_by_nginx_with_cache_headers(deployment):
     assert "/assets/" not in deployment.process("api").output()
 
 
+def wait_for_company_index(opensearch_url: str, timeout: float = 90.0) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{opensearch_url}/{search_index.COMPANIES}/_count", timeout=5) as resp:
+                if orjson.loads(resp.read())["count"] > 0:
+                    return
+        except (OSError, urllib.error.HTTPError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"the scheduler's at-start search_index job did not build {search_index.COMPANIES}")
+
+
 def test_rest_through_nginx(deployment):
     health = request(deployment.web, "GET", "/api/health")
     assert health.status == 200, health.body
     data = health.json()["data"]
     assert data["search"]["backend"] == "opensearch" and data["ingest"]["ok"]
-    found = request(deployment.web, "GET", "/api/companies?keyword=%EC%82%BC%EC%84%B1%EC%A0%84%EC%9E%90")
+    # company search runs on OpenSearch: the scheduler's at-start search_index job builds the index
+    # (it waited for OpenSearch to be healthy, and migrate had loaded the companies before it)
+    wait_for_company_index(deployment.opensearch_url)
+    found = request(deployment.web, "GET", "/api/companies?keyword=%EC%82%BC%EC%84%B1%EC%A0%84%EC%9E%90", timeout=30)
     assert found.status == 200, found.body
     assert SYMBOL in {row["symbol"] for row in found.json()["data"]}
     unknown = request(deployment.web, "GET", "/api/no-such-thing")
