@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 import redis
 
-from api.platform.metrics import peer_allowed
+from api.http.peers import peer_allowed
 from tests.api.conftest import PASSWORD, Client, assert_error, new_user, start_api
 
 
