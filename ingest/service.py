@@ -157,7 +157,7 @@ class IngestService:
         try:
             conn = await asyncpg.connect(self.settings.database_url, timeout=5)
             try:
-                dropped = await drop_simulated(conn)
+                dropped = await self._drop_simulated_once_clear(conn)
             finally:
                 await conn.close()
         except (OSError, asyncpg.PostgresError) as exc:
@@ -165,6 +165,19 @@ class IngestService:
             return
         if dropped:
             log.info("real source %s: dropped %d simulated ticks and 1m bars", self.settings.ingest.source, dropped)
+
+    @staticmethod
+    async def _drop_simulated_once_clear(conn: asyncpg.Connection, tries: int = 3) -> int:
+        """TRUNCATE locks the tables one by one, while a reader of a continuous aggregate locks its
+        parts in another order: PostgreSQL may pick the TRUNCATE as a deadlock's victim. Try again."""
+        for attempt in range(1, tries + 1):
+            try:
+                return await drop_simulated(conn)
+            except asyncpg.DeadlockDetectedError:
+                if attempt == tries:
+                    raise
+                await asyncio.sleep(0.2 * attempt)
+        return 0
 
     async def _guard(self, name: str, fn: Callable[[], Awaitable[None]]) -> None:
         """Run a task forever: an unexpected error is logged and the task restarted."""

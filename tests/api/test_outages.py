@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import time
 import urllib.parse
@@ -17,14 +18,14 @@ import pytest
 from db import migrate
 from devtools.embedded import EmbeddedPostgres, EmbeddedRedis
 from tests.api.conftest import PASSWORD, Client, assert_error, new_user, start_api
+from tests.support import harness
 
 RECOVERY_LIMIT_S = 10.0
 
 
 @pytest.fixture(scope="module")
-def own_servers(tmp_path_factory):
-    root = tmp_path_factory.mktemp("outages")
-    root.chmod(0o755)
+def own_servers():
+    root = harness.server_folder("krx-outages-")
     pg = EmbeddedPostgres(root / "pg", database="krx")
     database_url = pg.start()
     rs = EmbeddedRedis(root / "redis")
@@ -45,6 +46,7 @@ def own_servers(tmp_path_factory):
     yield pg, rs, database_url, redis_url
     rs.stop()
     pg.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,8 @@ FRONTEND = harness.REPO_ROOT / "frontend"
 
 
 @pytest.fixture(scope="module")
-def platform_url(tmp_path_factory, output_dir):
-    root = tmp_path_factory.mktemp("e2e")
-    root.chmod(0o755)
+def platform_url(output_dir):
+    root = harness.server_folder("krx-e2e-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = output_dir / "platform.log"
@@ -33,6 +32,7 @@ def platform_url(tmp_path_factory, output_dir):
         yield url
     finally:
         _stop(process, log)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def make_a_gap_in_the_feed(url: str, supervisor: psutil.Process) -> None:

@@ -9,9 +9,7 @@ import asyncio
 import os
 import shutil
 import signal
-import tempfile
 import time
-from pathlib import Path
 
 import psutil
 import pytest
@@ -19,6 +17,7 @@ import redis
 
 from devtools.embedded import free_port
 from tests.foundation.test_runall import _start, _stop, _wait_healthy
+from tests.support import harness
 from tests.support.harness import http
 
 HEAL_LIMIT_S = 10.0
@@ -29,10 +28,7 @@ PASSWORD = "SecurePass123!"
 
 @pytest.fixture(scope="module")
 def platform(output_dir):
-    # not under pytest's base temp folder: any pytest run on the machine resets that to 0700, which
-    # locks the embedded PostgreSQL (another system user when run as root) out of its data
-    root = Path(tempfile.mkdtemp(prefix="krx-crash-"))
-    root.chmod(0o755)
+    root = harness.server_folder("krx-crash-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = output_dir / "runall-crash.log"

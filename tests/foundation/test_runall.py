@@ -2,6 +2,7 @@
 health green, a clean stop on Ctrl-C, and a second start that reuses the data."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,9 +64,9 @@ def _stop(process: subprocess.Popen, log) -> int:
         log.close()
 
 
-def test_make_run_brings_up_everything_and_stops_cleanly(tmp_path, output_dir):
-    data_dir = tmp_path / "data"
-    tmp_path.chmod(0o755)
+def test_make_run_brings_up_everything_and_stops_cleanly(output_dir):
+    root = harness.server_folder("krx-runall-")
+    data_dir = root / "data"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
 
@@ -94,3 +95,4 @@ def test_make_run_brings_up_everything_and_stops_cleanly(tmp_path, output_dir):
         assert "bundled KRX snapshot loaded" not in text
     finally:
         assert _stop(process, log) == 0
+    shutil.rmtree(root, ignore_errors=True)

@@ -14,6 +14,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +28,17 @@ from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+def server_folder(prefix: str) -> Path:
+    """A fresh folder (0755) for servers a test starts; the caller removes it. Not under pytest's
+    base temp folder: any pytest session starting on the machine resets that to 0700, which locks
+    the embedded PostgreSQL (another system user when run as root) out of its data mid-run."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    return root
+
+
 STORAGES = ("timescaledb", "postgres")
 
 
