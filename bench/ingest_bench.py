@@ -44,6 +44,7 @@ sys.path.insert(0, str(REPO))
 from core.contract import keys  # noqa: E402 - after the repository is on the path
 
 SYMBOLS = 40
+WARM_UP_S = 5.0  # before the measuring window: sessions, first bars, the backfill's REST calls
 
 
 def http_json(url: str, body: dict | None = None) -> dict:
@@ -96,14 +97,16 @@ def run_one(
 
     r = redis.Redis.from_url(redis_url)
     r.delete(keys.INGEST_STATUS)
+    logs = BENCH / "output" / "ingest_bench"
+    logs.mkdir(parents=True, exist_ok=True)
     tag = f"{engine}-{rate}"
     port = free_port()
     send_log = work / f"send-{tag}.log"
-    kissim_log = open(work / f"kissim-{tag}.log", "wb")
+    kissim_log = open(logs / f"kissim-{tag}.log", "wb")
     kissim = subprocess.Popen(
         [
             sys.executable, "-m", "devtools.kissim", "--port", str(port), "--trade-rate", str(rate / len(chosen)),
-            "--flat-rate", "--state-file", "", "--send-log", str(send_log),
+            "--flat-rate", "--no-warm-up", "--state-file", "", "--send-log", str(send_log),
         ],
         cwd=REPO, stdout=kissim_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -125,7 +128,7 @@ def run_one(
         INGEST_STATUS_INTERVAL_SECONDS="0.5",
         KIS_SUBSCRIBE_PAUSE_MS="0",
     )
-    log = open(work / f"ingest-{tag}.log", "wb")
+    log = open(logs / f"ingest-{tag}.log", "wb")
     module = "ingest" if engine == "tickcore" else "tests.support.reference_ingest"
     proc = subprocess.Popen([sys.executable, "-m", module], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     tap = None
@@ -135,11 +138,11 @@ def run_one(
             60,
             "ingest to subscribe",
         )
-        epoch = time.time() + 2.0  # the measuring window starts after 2 s of warm-up
+        epoch = time.time() + WARM_UP_S
         tap = soak.Role(
             "tap",
             ["--role", "tap", "--redis-url", redis_url, "--epoch", str(epoch), "--send-log", str(send_log)],
-            work / f"tap-{tag}.log",
+            logs / f"tap-{tag}.log",
         )
         tap.ready(60)
         time.sleep(max(0.0, epoch - time.time()))
@@ -163,12 +166,19 @@ def run_one(
         time.sleep(3.0)  # after kissim stops: does ingest catch up (no lost or stuck trades)?
         final = ingest_status(r)["detail"]
         wire = tap.finish()
-        windows: dict[int, int] = {}
-        for w, hist in wire["hist"].get("published", {}).items():
-            if 0 <= int(w) < max(1, int(seconds // soak.WINDOW_S)):
-                soak.merge_hist(windows, hist)
+
+        def measured(kind: str) -> dict[int, int]:
+            merged: dict[int, int] = {}
+            for w, hist in wire["hist"].get(kind, {}).items():
+                if 0 <= int(w) < max(1, int(seconds // soak.WINDOW_S)):
+                    soak.merge_hist(merged, hist)
+            return merged
+
+        windows = measured("published")
         top = max((v for w, v in wire["max_ms"].get("published", {}).items() if int(w) >= 0), default=None)
         p50, p99, p999 = soak.percentiles(windows, (50, 99, 99.9))
+        hop1 = soak.percentiles(measured("to_ingest"), (50, 99))
+        hop2 = soak.percentiles(measured("ingest_to_tap"), (50, 99))
         old = final["metrics"]["latency"].get("publish_latency_ms", {})
         half = len(lags) // 2
         return {
@@ -185,6 +195,8 @@ def run_one(
             "wire_p99_ms": p99,
             "wire_p999_ms": p999,
             "wire_max_ms": round(top, 2) if top is not None else None,
+            "to_ingest_p50_p99_ms": hop1,
+            "ingest_to_tap_p50_p99_ms": hop2,
             "old_p50_ms": old.get("p50"),
             "old_p99_ms": old.get("p99"),
             "kissim_cpu_s": http_json(kissim_url + "/_kissim/stats").get("cpuSeconds"),
@@ -218,23 +230,26 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()}", flush=True)
     try:
         harness.build_template(services, "bench", with_snapshot=False)
-        database_url = services.url_for("bench")
+        template_url = services.url_for("bench")
 
         async def companies() -> None:
             import asyncpg
 
             from db import snapshot
 
-            conn = await asyncpg.connect(database_url)
+            conn = await asyncpg.connect(template_url)
             try:
                 await snapshot.load_industries_and_companies(conn, snapshot.SNAPSHOT_DIR)
             finally:
                 await conn.close()
 
         asyncio.run(companies())
-        chosen = symbols(database_url)
+        chosen = symbols(template_url)
         for engine in args.engines.split(","):
             for rate in (int(x) for x in args.rates.split(",")):
+                # a fresh database: a fresh kissim starts the day again, and ingest would drop its trades as
+                # replays of the ones an earlier run stored
+                database_url = harness.clone_database(services, "bench", f"bench_{engine}_{rate}")
                 res = run_one(engine, rate, args.seconds, database_url, services.redis_url, work, chosen)
                 results.append(res)
                 print(json.dumps(res), flush=True)

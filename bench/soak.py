@@ -49,6 +49,7 @@ import time
 import urllib.request
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -214,14 +215,16 @@ class Recorder:
                 else:
                     keep.append(item)
                 continue
-            latency_us = max(0.0, (read_ns - sent) / 1000)
-            window = int((read_ns / 1e9 - self.epoch) // WINDOW_S)
-            hist = self.hist[kind][window]
-            b = bucket(latency_us)
-            hist[b] = hist.get(b, 0) + 1
-            if latency_us / 1000 > self.max_ms[kind].get(window, 0.0):
-                self.max_ms[kind][window] = latency_us / 1000
+            self.add(kind, max(0.0, (read_ns - sent) / 1000), read_ns)
         self.pending = keep
+
+    def add(self, kind: str, latency_us: float, read_ns: int) -> None:
+        window = int((read_ns / 1e9 - self.epoch) // WINDOW_S)
+        hist = self.hist[kind][window]
+        b = bucket(latency_us)
+        hist[b] = hist.get(b, 0) + 1
+        if latency_us / 1000 > self.max_ms[kind].get(window, 0.0):
+            self.max_ms[kind][window] = latency_us / 1000
 
     def summary(self) -> dict:
         return {
@@ -563,6 +566,8 @@ class Tap:
         self.repeated = 0
         self.books = 0
         self.outages = 0
+        self._days: dict[bytes, float] = {}
+        self.read_ns: int | None = None
 
     def dispatch(self, channel: bytes, payload: bytes) -> None:
         if not payload.startswith(b'{"type":"tick"'):
@@ -577,10 +582,30 @@ class Tap:
             self.repeated += 1
             return
         add_to_runs(runs, seq)
-        self.rec.tick("published", symbol, seq, time.time_ns())
+        if self.read_ns is None:
+            self.read_ns = time.time_ns()
+        read_ns = self.read_ns
+        self.rec.tick("published", symbol, seq, read_ns)
+        received_ns = self.received_ns(payload)
+        if received_ns is not None:  # the hops: kissim → ingest's recv(), then ingest → this read
+            self.rec.pending.append(("to_ingest", symbol, seq, received_ns))
+            self.rec.add("ingest_to_tap", max(0.0, (read_ns - received_ns) / 1000), read_ns)
+
+    def received_ns(self, payload: bytes) -> int | None:
+        """The tick's `receivedAt` (when ingest's recv() returned the frame; ms resolution), epoch ns."""
+        at = payload.find(b'"receivedAt":"')
+        if at < 0:
+            return None
+        stamp = payload[at + 14 : at + 38]  # 2026-11-30T16:48:11.123Z
+        day = self._days.get(stamp[:10])
+        if day is None:
+            day = self._days[stamp[:10]] = datetime.fromisoformat(stamp[:10].decode() + "T00:00:00+00:00").timestamp()
+        seconds = int(stamp[11:13]) * 3600 + int(stamp[14:16]) * 60 + int(stamp[17:19]) + int(stamp[20:23]) / 1000
+        return int((day + seconds) * 1e9)
 
     def flush(self) -> None:
-        pass
+        """The end of one socket read: its messages were all read at the time of its first."""
+        self.read_ns = None
 
     def set_available(self, available: bool) -> None:
         if not available:
@@ -905,7 +930,8 @@ class Platform:
         child = _make_child_class()
         kissim_argv = [
             python, "-m", "devtools.kissim", "--port", str(self.kissim_port), "--mode", "demo",
-            "--trade-rate", str(args.rate / len(self.symbols)), "--state-file", "", "--send-log", str(self.send_log),
+            "--trade-rate", str(args.rate / len(self.symbols)), "--flat-rate", "--no-warm-up", "--state-file", "",
+            "--send-log", str(self.send_log),
         ]  # fmt: skip
         self.children = [
             child("kissim", kissim_argv),
@@ -1247,6 +1273,8 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
     ws = latency("ws", list(clients.values()))
     sse = latency("sse", list(clients.values()))
     published_latency = latency("published", [tap])
+    to_ingest = latency("to_ingest", [tap])
+    ingest_to_tap = latency("ingest_to_tap", [tap])
 
     rest_windows: dict[int, dict[int, int]] = defaultdict(dict)
     for r in rests:
@@ -1400,7 +1428,13 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
     result = {
         **info,
         "measured": {"from_s": round(measured_from, 1), "to_s": round(end, 1)},
-        "latency_ms": {"ws": ws, "sse": sse, "kissim_to_publish": published_latency},
+        "latency_ms": {
+            "ws": ws,
+            "sse": sse,
+            "kissim_to_publish": published_latency,
+            "kissim_to_ingest_recv": to_ingest,
+            "ingest_recv_to_publish": ingest_to_tap,
+        },
         "rest_ms": rest,
         "counts": counts,
         "faults": fault_rows,
@@ -1479,6 +1513,8 @@ def print_summary(r: dict) -> None:
     print(f"ticks WS : {lat(r['latency_ms']['ws'])}")
     print(f"ticks SSE: {lat(r['latency_ms']['sse'])}")
     print(f"kissim → published (tap): {lat(r['latency_ms']['kissim_to_publish'])}")
+    print(f"  of which kissim → ingest recv(): {lat(r['latency_ms']['kissim_to_ingest_recv'])}")
+    print(f"  and ingest recv() → tap read: {lat(r['latency_ms']['ingest_recv_to_publish'])}")
     o = r["rest_ms"]["overall"]
     print(
         f"REST: {o['req_s']:,.0f} req/s, p50 {o['p50']} ms, p95 {o['p95']} ms, p99 {o['p99']} ms, errors {o['errors']}"

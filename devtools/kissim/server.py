@@ -60,6 +60,9 @@ class Config:
     market_linger_seconds: float = 600.0
     send_log: str | None = None  # benchmarks: each trade frame's send time (sendlog.py)
     flat_rate: bool = False  # benchmarks: trade_rate all day, not U-shaped
+    # demo: minute bars asked for before a symbol traded make its last half hour first; off in benchmarks,
+    # where 30 minutes at a high trade rate would stall the server for seconds
+    warm_up: bool = True
 
 
 def control(
@@ -552,7 +555,7 @@ class KisSim:
             return _kis_json({"rt_cd": "1", "msg_cd": "OPCODE-1", "msg1": "입력값을 확인해 주세요."})
         self.stats["rest_minute_calls"] += 1
         market = self.market(symbol)
-        if self.config.mode == "demo" and not market.minutes:
+        if self.config.mode == "demo" and self.config.warm_up and not market.minutes:
             # the demo's market is always open: a symbol nobody followed yet gets the last half hour
             self.stats["warmed_up_trades"] += market.warm_up(time.time(), WARM_UP_SECONDS)
         rows = market.minute_rows(hour[:4], MINUTE_ROWS_PER_CALL)
