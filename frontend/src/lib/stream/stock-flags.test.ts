@@ -18,11 +18,19 @@ describe('stockFlags', () => {
     expect(stockFlags(undefined)).toEqual([]);
   });
 
-  it('marks a VI by the time class C and names its reference price', () => {
-    const [vi] = stockFlags({ ...base, session: 'C' });
+  it('marks a VI by the time class C: static at 10 % from its reference price, which it names', () => {
+    const [vi] = stockFlags({ ...base, session: 'C', price: 77_300 });
     expect(vi.key).toBe('vi');
-    expect(vi.label).toBe('VI 발동');
+    expect(vi.label).toBe('정적 VI');
     expect(vi.title).toContain('70,200원');
+    expect(stockFlags({ ...base, session: 'C', price: 63_100 })[0].label).toBe('정적 VI');
+  });
+
+  it('calls a VI closer than 10 % to the static reference dynamic', () => {
+    const [vi] = stockFlags({ ...base, session: 'C', price: 74_400 });
+    expect(vi.label).toBe('동적 VI');
+    expect(vi.title).not.toContain('70,200원');
+    expect(stockFlags({ ...base, session: 'C', viPrice: null })[0].label).toBe('동적 VI');
   });
 
   it('marks halts and the daily limits (sign 1 상한, 4 하한)', () => {
