@@ -62,6 +62,8 @@ WINDOW_S = 10
 FAULTS = ("ingest", "redis", "postgres", "kis", "api-worker")
 SYMBOLS_PER_KEY = 36  # of KIS's 41 registrations per session: the rest are for order books
 POSTGRES_PAUSE_S = 20.0
+RESENT_WINDOW_S = 2.0  # ticks not newer than the first one this soon after a connect: the snapshot's race
+GAPS_CAP = 200_000  # gaps a client process lists one by one
 RECOVERED_SHARE = 0.8  # ticks flow again: a second delivering this share of the rate before the fault
 
 
@@ -192,9 +194,13 @@ class Recorder:
     dropped: int = 0
     out_of_order: int = 0
     resent_on_connect: int = 0
+    repeated: int = 0
     reconnects: int = 0
     closes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    gaps: list[tuple[str, int, int, bool]] = field(default_factory=list)  # symbol, first, last, across reconnect
+    # symbol, first, last, across a reconnect, second of the run (capped: a saturated run has many)
+    gaps: list[tuple[str, int, int, bool, int]] = field(default_factory=list)
+    gaps_over_cap: int = 0
+    out_of_order_at: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
     def tick(self, kind: str, symbol: bytes, seq: int, read_ns: int) -> None:
         self.delivered[kind] += 1
@@ -237,31 +243,44 @@ class Recorder:
             "dropped": self.dropped,
             "out_of_order": self.out_of_order,
             "resent_on_connect": self.resent_on_connect,
+            "repeated": self.repeated,
             "reconnects": self.reconnects,
             "closes": dict(self.closes),
             "gaps": self.gaps,
+            "gaps_over_cap": self.gaps_over_cap,
+            "out_of_order_at": dict(self.out_of_order_at),
         }
 
 
 class SymbolOrder:
     """One client's check of one symbol's ticks: in order, none missing (or the gap recorded)."""
 
-    __slots__ = ("last", "fresh")
+    __slots__ = ("last", "fresh", "first_at")
 
     def __init__(self) -> None:
         self.last = 0
         self.fresh = True  # the first tick after a (re)connect
+        self.first_at = 0.0
 
     def see(self, rec: Recorder, symbol: bytes, seq: int) -> bool:
-        """False for a tick that is not new (resent on connect, or out of order)."""
+        """False for a tick that is not new: resent on connect, repeated, or out of order."""
         if seq <= self.last:
-            if self.fresh:
+            if self.fresh or time.monotonic() - self.first_at < RESENT_WINDOW_S:
+                # SSE sends the latest tick first: live ticks up to it may still follow
                 rec.resent_on_connect += 1
+            elif seq == self.last:
+                rec.repeated += 1
             else:
                 rec.out_of_order += 1
+                rec.out_of_order_at[int(time.time() - rec.epoch)] += 1
             return False
+        if self.fresh:
+            self.first_at = time.monotonic()
         if self.last and seq > self.last + 1:
-            rec.gaps.append((symbol.decode(), self.last + 1, seq - 1, self.fresh))
+            if len(rec.gaps) < GAPS_CAP:
+                rec.gaps.append((symbol.decode(), self.last + 1, seq - 1, self.fresh, int(time.time() - rec.epoch)))
+            else:
+                rec.gaps_over_cap += seq - self.last - 1
         self.last = seq
         self.fresh = False
         return True
@@ -777,10 +796,12 @@ class Sampler:
         last = time.monotonic()
         while not self._stop.wait(max(0.0, WINDOW_S - (time.monotonic() - last))):
             now, elapsed, last = time.time(), time.monotonic() - last, time.monotonic()
-            sample: dict = {"t": round(now - self.epoch, 1), "rss_mib": {}, "cpu": {}}
+            sample: dict = {"t": round(now - self.epoch, 1), "rss_mib": {}, "cpu": {}, "pids": {}}
             for name, pids in self.components.items():
                 rss = cpu = 0.0
-                for proc in pids():
+                procs = pids()
+                sample["pids"][name] = sorted(proc.pid for proc in procs)
+                for proc in procs:
                     try:
                         mem = proc.memory_info().rss
                         times = proc.cpu_times()
@@ -1225,6 +1246,31 @@ def run(args) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def rss_growth(samples: list[dict], name: str) -> dict | None:
+    """RSS growth of a component over its longest stretch of samples with the same processes (a fault
+    restarts some: a new process is not growth), means of up to 3 samples at each end."""
+    best: list[dict] = []
+    run: list[dict] = []
+    for sample in samples:
+        if run and sample["pids"][name] != run[-1]["pids"][name]:
+            run = []
+        run.append(sample)
+        if len(run) > len(best):
+            best = list(run)
+    if len(best) < 2:
+        return None
+    k = max(1, min(3, len(best) // 3))
+    a = sum(x["rss_mib"][name] for x in best[:k]) / k
+    b = sum(x["rss_mib"][name] for x in best[-k:]) / k
+    return {
+        "first_mib": round(a, 1),
+        "last_mib": round(b, 1),
+        "growth_pct": round((b - a) / a * 100, 1) if a else None,
+        "over_s": round(best[-1]["t"] - best[0]["t"], 1),
+        "processes_changed": len({tuple(x["pids"][name]) for x in samples}) > 1,
+    }
+
+
 def _sum_series(parts: list[dict]) -> dict[int, int]:
     total: dict[int, int] = defaultdict(int)
     for part in parts:
@@ -1324,12 +1370,17 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
     sent_while_tapped = sum(
         overlap(sent_runs.get(s, []), [[runs[0][0], runs[-1][1]]]) for s, runs in tap["runs"].items() if runs
     )
-    missing = {"dropped_by_server": 0, "across_reconnect": 0, "within_connection": 0}
+    missing = {"dropped_by_server": 0, "across_reconnect": 0, "within_connection": 0, "not_listed": 0}
+    within_at: dict[int, int] = defaultdict(int)
     for src in clients.values():
         missing["dropped_by_server"] += src["dropped"]
-        for symbol, first, last, across in src["gaps"]:
+        missing["not_listed"] += src["gaps_over_cap"]
+        for symbol, first, last, across, second in src["gaps"]:
             lost = overlap([[first, last]], tap["runs"].get(symbol, []))
             missing["across_reconnect" if across else "within_connection"] += lost
+            if not across:
+                within_at[second] += lost
+    out_of_order_at = _sum_series([src["out_of_order_at"] for src in clients.values()])
     delivered = {k: sum(src["delivered"].get(k, 0) for src in clients.values()) for k in ("ws", "sse")}
     counts = {
         "sent": acc["sent"],
@@ -1350,6 +1401,7 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
         "client_missing": missing,
         "client_out_of_order": sum(src["out_of_order"] for src in clients.values()),
         "client_resent_on_connect": sum(src["resent_on_connect"] for src in clients.values()),
+        "client_repeated": sum(src["repeated"] for src in clients.values()),
         "client_reconnects": sum(src["reconnects"] for src in clients.values()),
         "unmatched_latency": sum(src["unmatched"] for src in clients.values()),
     }
@@ -1387,6 +1439,8 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
                 "rest_errors": sum(rest_errors.get(s, 0) for s in range(start, int(window_end) + 1)),
                 "rest_requests": sum(rest_requests.get(s, 0) for s in range(start, int(window_end) + 1)),
                 "stored_lost": sum(n for t, n in acc["lost_at"] if fault.at - 1 <= t < until),
+                "client_missing_within_connection": sum(n for t, n in within_at.items() if fault.at - 1 <= t < until),
+                "client_out_of_order": sum(n for t, n in out_of_order_at.items() if fault.at - 1 <= t < until),
             }
         )
     first_fault = faults[0].at - 1 if faults else end + 60
@@ -1396,17 +1450,7 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
 
     # leaks and cost
     warm = [s for s in samples if s["t"] >= measured_from]
-    growth = {}
-    if len(warm) >= 2:
-        head, tail = warm[: min(3, len(warm))], warm[-min(3, len(warm)) :]
-        for name in warm[0]["rss_mib"]:
-            a = sum(s["rss_mib"][name] for s in head) / len(head)
-            b = sum(s["rss_mib"][name] for s in tail) / len(tail)
-            growth[name] = {
-                "first_mib": round(a, 1),
-                "last_mib": round(b, 1),
-                "growth_pct": round((b - a) / a * 100, 1) if a else None,
-            }
+    growth = {name: rss_growth(warm, name) for name in (warm[0]["rss_mib"] if warm else {})}
     cpu = {}
     for name in samples[0]["cpu"] if samples else []:
         values = [s["cpu"][name] for s in warm]
@@ -1528,7 +1572,8 @@ def print_summary(r: dict) -> None:
     for f in r["faults"]:
         print(
             f"fault {f['kind']:<10} at {f['at']:6.1f} s: ticks flowing again after {f['ticks_flowing_again_s']} s, "
-            f"REST errors {f['rest_errors']} of {f['rest_requests']}, stored trades lost {f['stored_lost']}"
+            f"REST errors {f['rest_errors']} of {f['rest_requests']}, stored trades lost {f['stored_lost']}, "
+            f"client ticks missing {f['client_missing_within_connection']}, out of order {f['client_out_of_order']}"
         )
     print(f"RSS: {r['rss']}")
     print(f"CPU (cores): {r['cpu_cores']}")
