@@ -193,7 +193,7 @@ class Recorder:
     books: int = 0
     dropped: int = 0
     out_of_order: int = 0
-    resent_on_connect: int = 0
+    resent_on_connect: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     repeated: int = 0
     reconnects: int = 0
     closes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -242,7 +242,7 @@ class Recorder:
             "books": self.books,
             "dropped": self.dropped,
             "out_of_order": self.out_of_order,
-            "resent_on_connect": self.resent_on_connect,
+            "resent_on_connect": dict(self.resent_on_connect),
             "repeated": self.repeated,
             "reconnects": self.reconnects,
             "closes": dict(self.closes),
@@ -262,12 +262,12 @@ class SymbolOrder:
         self.fresh = True  # the first tick after a (re)connect
         self.first_at = 0.0
 
-    def see(self, rec: Recorder, symbol: bytes, seq: int) -> bool:
+    def see(self, rec: Recorder, kind: str, symbol: bytes, seq: int) -> bool:
         """False for a tick that is not new: resent on connect, repeated, or out of order."""
         if seq <= self.last:
             if self.fresh or time.monotonic() - self.first_at < RESENT_WINDOW_S:
                 # SSE sends the latest tick first: live ticks up to it may still follow
-                rec.resent_on_connect += 1
+                rec.resent_on_connect[kind] += 1
             elif seq == self.last:
                 rec.repeated += 1
             else:
@@ -350,7 +350,7 @@ class StreamClient(asyncio.Protocol):
             return
         symbol, seq = found
         order = self.order.get(symbol)
-        if order is not None and order.see(self.rec, symbol, seq):
+        if order is not None and order.see(self.rec, self.kind, symbol, seq):
             self.rec.tick(self.kind, symbol, seq, read_ns)
 
     def on_control(self, payload: bytes) -> None:
@@ -1400,7 +1400,9 @@ def report(info, args, results, samples, acc, faults, measured_from, end, out: P
         "books_delivered": sum(src["books"] for src in clients.values()),
         "client_missing": missing,
         "client_out_of_order": sum(src["out_of_order"] for src in clients.values()),
-        "client_resent_on_connect": sum(src["resent_on_connect"] for src in clients.values()),
+        "client_resent_on_connect": {
+            k: sum(src["resent_on_connect"].get(k, 0) for src in clients.values()) for k in ("ws", "sse")
+        },
         "client_repeated": sum(src["repeated"] for src in clients.values()),
         "client_reconnects": sum(src["reconnects"] for src in clients.values()),
         "unmatched_latency": sum(src["unmatched"] for src in clients.values()),
