@@ -1189,7 +1189,11 @@ def run(args) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="krx-soak-"))
     root.chmod(0o755)
-    info = {"machine": machine(), "args": {k: v for k, v in vars(args).items() if k != "role"}}
+    info = {
+        "machine": machine(),
+        "command": " ".join(sys.argv[1:]),
+        "args": {k: v for k, v in vars(args).items() if k != "role"},
+    }
     print(f"machine: {info['machine']}", flush=True)
     plat = Platform(args, root, out)
     roles: list[Role] = []
@@ -1583,6 +1587,92 @@ def print_summary(r: dict) -> None:
     print(f"kissim send log: {r['kissim']['send_log']} ({r['kissim']['send_log_share_of_kissim_cpu']})")
 
 
+def markdown(r: dict) -> str:
+    """The run as RESULTS.md tables: goals first, then faults, then every 10 s."""
+    a, m, c = r["args"], r["machine"], r["counts"]
+    ws, sse = r["latency_ms"]["ws"]["overall"], r["latency_ms"]["sse"]["overall"]
+    rest = r["rest_ms"]["overall"]
+    grown = {k: v for k, v in r["rss"].items() if v and k != "clients"}  # the platform's, not the load's
+    worst = max(grown.items(), key=lambda kv: kv[1]["growth_pct"] or 0.0, default=(None, None))
+    slow = [f for f in r["faults"] if f["ticks_flowing_again_s"] is None or f["ticks_flowing_again_s"] > 10]
+    lost = r["stored_lost_outside_ingest_kill"]
+
+    def met(ok: bool) -> str:
+        return "**met**" if ok else "**not met**"
+
+    lines = [
+        f"Command: `.venv/bin/python bench/soak.py {r.get('command', '')}`",
+        f"Machine: {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB, Python {m['python']}, Linux {m['kernel']}; "
+        f"load average before {m['load_before'][0]:.2f} / {m['load_before'][1]:.2f} / {m['load_before'][2]:.2f}.",
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        f"| tick p99 < 50 ms (WS) | {ws['p99']} ms (p50 {ws['p50']}, p99.9 {ws['p99.9']}, max {ws['max']}) | "
+        f"{met((ws['p99'] or 1e9) < 50)} |",
+        f"| tick p99 < 50 ms (SSE) | {sse['p99']} ms (p50 {sse['p50']}, p99.9 {sse['p99.9']}, max {sse['max']}) | "
+        f"{met((sse['p99'] or 1e9) < 50)} |",
+        f"| REST p95 < 25 ms at {a['rest_rate']:,.0f} req/s | {rest['p95']} ms at {rest['req_s']:,.0f} req/s "
+        f"(p50 {rest['p50']}, p99 {rest['p99']}; errors {rest['errors']:,} of {rest['requests']:,}) | "
+        f"{met((rest['p95'] or 1e9) < 25 and rest['req_s'] >= 0.95 * a['rest_rate'])} |",
+        f"| 0 trades lost or duplicated in storage | lost {c['lost_from_storage']:,} of {c['sent']:,} sent "
+        f"({lost:,} outside the kill -9 of ingest), duplicates {c['duplicates_stored']:,} | "
+        f"{met(c['lost_from_storage'] == 0 and c['duplicates_stored'] == 0)} |",
+        f"| RSS growth < 5 % after warm-up | worst: {worst[0]} {worst[1]['growth_pct'] if worst[1] else None} % | "
+        f"{met(all((v['growth_pct'] or 0) < 5 for v in grown.values()))} |",
+        f"| ticks flowing again within 10 s of each fault | slower: {[f['kind'] for f in slow] or 'none'} | "
+        f"{met(not slow)} |",
+        "",
+        f"Counts: sent {c['sent']:,} · stored {c['stored_of_sent']:,} · published {c['published_of_sent']:,} "
+        f"(of {c['sent_while_tapped']:,} sent while the tap listened) · delivered WS {c['delivered_ws']:,}, "
+        f"SSE {c['delivered_sse']:,} · clients missed: {c['client_missing']} · out of order "
+        f"{c['client_out_of_order']}, repeated {c.get('client_repeated')} · reconnects {c['client_reconnects']:,} · "
+        f"closes {c['client_closes']}.",
+        "",
+        "| fault | at s | ticks flowing again after s | REST errors / requests meanwhile | stored trades lost | "
+        "client ticks missed (in a connection) | note |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for f in r["faults"]:
+        lines.append(
+            f"| {f['kind']} | {f['at']} | {f['ticks_flowing_again_s']} | {f['rest_errors']:,} / "
+            f"{f['rest_requests']:,} | {f['stored_lost']:,} | {f['client_missing_within_connection']:,} | {f['note']} |"
+        )
+    lines += [
+        "",
+        "| t s | WS p50 / p99 / p99.9 / max ms | SSE p50 / p99 / max ms | kissim → published p50 / p99 ms | "
+        "REST req/s, p50 / p95 / p99 ms, errors |",
+        "|---:|---|---|---|---|",
+    ]
+    windows = r["latency_ms"]
+    for w, s2, pub, rr in zip(
+        windows["ws"]["windows"],
+        windows["sse"]["windows"],
+        windows["kissim_to_publish"]["windows"],
+        r["rest_ms"]["windows"],
+        strict=False,
+    ):
+        lines.append(
+            f"| {w['t']} | {w['p50']} / {w['p99']} / {w['p99.9']} / {w['max']} | {s2['p50']} / {s2['p99']} / "
+            f"{s2['max']} | {pub['p50']} / {pub['p99']} | {rr['req_s']:,.0f}, {rr['p50']} / {rr['p95']} / "
+            f"{rr['p99']}, {rr['errors']} |"
+        )
+    lines += ["", "| component | CPU (cores, mean) | RSS first → last MiB (growth, over s, processes changed) |",
+              "|---|---:|---|"]  # fmt: skip
+    for name, cpu in r["cpu_cores"].items():
+        g = r["rss"].get(name)
+        rss = (
+            f"{g['first_mib']} → {g['last_mib']} ({g['growth_pct']} %, {g['over_s']} s, {g['processes_changed']})"
+            if g
+            else ""
+        )
+        lines.append(f"| {name} | {cpu} | {rss} |")
+    lines.append("")
+    lines.append(f"Redis used memory {r['redis_used_mib']} MiB; database {r['database']}; kissim send log "
+                 f"{r['kissim']['send_log'].get('nsPerFrame')} ns per frame, "
+                 f"{(r['kissim']['send_log_share_of_kissim_cpu'] or 0) * 100:.2f} % of kissim's CPU.")  # fmt: skip
+    return "\n".join(lines)
+
+
 QUICK = {
     "rate": 1000, "symbols": 40, "book_symbols": 4, "ws_clients": 40, "sse_clients": 10, "rest_users": 20,
     "rest_rate": 40.0, "warmup": 10.0, "duration": 30.0, "faults": "kis", "light": True,
@@ -1607,6 +1697,7 @@ def main() -> None:
     parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated of {FAULTS}, or none")
     parser.add_argument("--light", action="store_true", help="only companies and indices of the snapshot")
     parser.add_argument("--out", default=str(BENCH / "output" / "soak"))
+    parser.add_argument("--markdown", metavar="SOAK_JSON", help="print a run's soak.json as RESULTS.md tables")
     # the client, REST and tap processes of a run
     parser.add_argument("--role", choices=("ws", "sse", "rest", "tap"), help=argparse.SUPPRESS)
     for name in ("--target", "--token", "--symbols-list", "--send-log", "--redis-url", "--books", "--companies",
@@ -1619,6 +1710,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.role:
         run_role(args)
+        return
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text())))
         return
     if args.quick:
         for key, value in QUICK.items():
