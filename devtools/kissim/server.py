@@ -39,6 +39,9 @@ WARM_UP_SECONDS = 30 * 60  # demo: the history a symbol nobody followed yet gets
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
 MINUTE_ROWS_PER_CALL = 30
+# KIS's frames carry a few records; after a stall (a slow reader holding the send loop) a symbol's
+# backlog goes out in frames of at most this many (tickcore refuses more than 1,000 in one frame)
+MAX_RECORDS_PER_FRAME = 100
 
 
 @dataclass
@@ -266,20 +269,23 @@ class KisSim:
             if extra:
                 self.faults.extra_fields -= 1
             records = [t.record + ("^X1^77" if extra else "") for t in trades]
-            frame = trade_frame(records)
-            stamp = (symbol, trades[0].seq, trades[-1].seq, trades[0].acc_volume, trades[-1].acc_volume)
             delivered = False
-            for session in listeners:
-                if session.silent or session.closing:
-                    continue
-                if self.send_log is not None:
-                    stamps[session.id][len(sends[session.id])] = stamp
-                sends[session.id].append(frame)
-                delivered = True
+            for first in range(0, len(trades), MAX_RECORDS_PER_FRAME):
+                chunk = trades[first : first + MAX_RECORDS_PER_FRAME]
+                frame = trade_frame(records[first : first + MAX_RECORDS_PER_FRAME])
+                stamp = (symbol, chunk[0].seq, chunk[-1].seq, chunk[0].acc_volume, chunk[-1].acc_volume)
+                for session in listeners:
+                    if session.silent or session.closing:
+                        continue
+                    if self.send_log is not None:
+                        stamps[session.id][len(sends[session.id])] = stamp
+                    sends[session.id].append(frame)
+                    delivered = True
+                if delivered:
+                    self.stats["frames_sent"] += 1
             if delivered:
                 self.last_sent[symbol] = trades[-1]
                 self.stats["trades_sent"] += len(trades)
-                self.stats["frames_sent"] += 1
                 if self.config.ledger:
                     self.ledger[symbol].extend((t.seq, t.acc_volume) for t in trades)
         self._books(now, kst, traded, False, sends)
