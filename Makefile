@@ -11,7 +11,7 @@ RUST_SOURCES     := $(shell find tickcore/src -name '*.rs' 2>/dev/null) tickcore
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/public -type f 2>/dev/null) \
                     $(wildcard frontend/*.json frontend/*.ts frontend/*.js)
 
-.PHONY: run test setup prerequisites prerequisites-test python-deps extension frontend-build browser \
+.PHONY: run test setup prerequisites prerequisites-test python-deps extension timescale frontend-build browser \
         lint lint-python lint-rust lint-frontend test-rust test-python test-frontend clean help
 
 help:
@@ -34,7 +34,7 @@ prerequisites:
 prerequisites-test:
 	@devtools/check-prerequisites.sh test
 
-setup: python-deps extension frontend-build
+setup: python-deps extension timescale frontend-build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ $(VENV)/.extension-built: $(VENV)/.deps-installed $(RUST_SOURCES)
 	@touch $@
 
 extension: $(VENV)/.extension-built
+
+# TimescaleDB from vendor/ into the embedded PostgreSQL (~2 min once; a no-op while its stamp matches).
+timescale: $(VENV)/.deps-installed
+	$(BIN)/python -m devtools.timescale build
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -84,8 +88,10 @@ lint-frontend: frontend/node_modules/.installed
 test-rust:
 	cargo test --release -p tickcore
 
+# Every suite on TimescaleDB (the default), then the storage tests again on plain PostgreSQL.
 test-python:
 	$(BIN)/python -m pytest --ignore=tests/architecture
+	KRX_TEST_STORAGE=postgres $(BIN)/python -m pytest -m storage --ignore=tests/architecture
 
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi

@@ -2,6 +2,7 @@
 → Redis PUBLISH + PostgreSQL COPY, on this machine.
 
     .venv/bin/python bench/ingest_bench.py [--rates 1000,10000,20000] [--seconds 10] [--engines tickcore,python]
+                                           [--storage timescaledb,postgres]
 
 For each engine and rate a fresh kissim (devtools/kissim: its market model, frame writer and KIS
 protocol server; `--flat-rate`, so the rate is the same all run; 40 symbols, one app key) and a
@@ -19,7 +20,9 @@ The `python` engine — ingest with the plain-Python reference engine of
 tests/support/reference_engine.py (same output bytes) in place of tickcore — is the baseline.
 kissim makes each trade in Python (~25 µs): on 2 cores it cannot offer much more than 20,000
 trades/s next to ingest, Redis and PostgreSQL, so the offered column says what it reached.
-Embedded PostgreSQL and Redis are started in a temporary folder and removed afterwards.
+Embedded PostgreSQL and Redis are started in a temporary folder and removed afterwards; `--storage`
+runs everything on PostgreSQL with TimescaleDB (the default) and/or on plain PostgreSQL, one fresh
+server each. kissim is the source, so the rows go to the simulated schema (core/series.py).
 """
 
 from __future__ import annotations
@@ -214,59 +217,72 @@ def run_one(
         r.close()
 
 
+def run_storage(services, storage: str, args, work: Path) -> list[dict]:
+    from tests.support import harness
+
+    harness.build_template(services, "bench", with_snapshot=False)
+    template_url = services.url_for("bench")
+
+    async def companies() -> None:
+        import asyncpg
+
+        from db import snapshot
+
+        conn = await asyncpg.connect(template_url)
+        try:
+            await snapshot.load_industries_and_companies(conn, snapshot.SNAPSHOT_DIR)
+        finally:
+            await conn.close()
+
+    asyncio.run(companies())
+    chosen = symbols(template_url)
+    results = []
+    for engine in args.engines.split(","):
+        for rate in (int(x) for x in args.rates.split(",")):
+            # a fresh database: a fresh kissim starts the day again, and ingest would drop its trades as
+            # replays of the ones an earlier run stored
+            database_url = harness.clone_database(services, "bench", f"bench_{engine}_{rate}")
+            res = run_one(engine, rate, args.seconds, database_url, services.redis_url, work / storage, chosen)
+            res["storage"] = storage
+            results.append(res)
+            print(json.dumps(res), flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="1000,10000,20000")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds (whole 10 s windows)")
     parser.add_argument("--engines", default="tickcore,python")
+    parser.add_argument("--storage", default="timescaledb", help="timescaledb and/or postgres, comma-separated")
     args = parser.parse_args()
 
     from tests.support import harness
 
     work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     work.chmod(0o755)
-    services = harness.start_services(work)
     results = []
     print(f"load average before: {os.getloadavg()}", flush=True)
     try:
-        harness.build_template(services, "bench", with_snapshot=False)
-        template_url = services.url_for("bench")
-
-        async def companies() -> None:
-            import asyncpg
-
-            from db import snapshot
-
-            conn = await asyncpg.connect(template_url)
+        for storage in args.storage.split(","):
+            services = harness.start_services(work / storage, storage=storage)
             try:
-                await snapshot.load_industries_and_companies(conn, snapshot.SNAPSHOT_DIR)
+                results += run_storage(services, storage, args, work)
             finally:
-                await conn.close()
-
-        asyncio.run(companies())
-        chosen = symbols(template_url)
-        for engine in args.engines.split(","):
-            for rate in (int(x) for x in args.rates.split(",")):
-                # a fresh database: a fresh kissim starts the day again, and ingest would drop its trades as
-                # replays of the ones an earlier run stored
-                database_url = harness.clone_database(services, "bench", f"bench_{engine}_{rate}")
-                res = run_one(engine, rate, args.seconds, database_url, services.redis_url, work, chosen)
-                results.append(res)
-                print(json.dumps(res), flush=True)
+                services.redis.stop()
+                services.pg.stop()
     finally:
-        services.redis.stop()
-        services.pg.stop()
         shutil.rmtree(work, ignore_errors=True)
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
-        "| engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | caught up | "
+        "| storage | engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | caught up | "
         "wire p50 / p99 / p99.9 / max ms (samples) | old p50 / p99 ms |"
     )
-    print("|---|---:|---:|---:|---|---|---|---|")
+    print("|---|---|---:|---:|---:|---|---|---|---|")
     for res in results:
         print(
-            f"| {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
+            f"| {res['storage']} | {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
             f"{res['lag_first_half']:,} → {res['lag_second_half']:,} | {'yes' if res['caught_up'] else 'NO'} | "
             f"{res['wire_p50_ms']} / {res['wire_p99_ms']} / {res['wire_p999_ms']} / {res['wire_max_ms']} "
             f"({res['wire_samples']:,}) | {res['old_p50_ms']} / {res['old_p99_ms']} |"

@@ -1092,11 +1092,14 @@ async def stored_ticks(database_url: str):
     import asyncpg
     import pandas as pd
 
+    from core import series
+
+    table = series.tick_table(simulated=True)  # kissim's trades are kept apart from real ones
     conn = await asyncpg.connect(database_url)
     try:
         buf = io.BytesIO()
         await conn.copy_from_query(
-            "SELECT symbol, acc_volume FROM stock_ticks WHERE source = 'kissim' ORDER BY symbol, acc_volume",
+            f"SELECT symbol, acc_volume FROM {table} WHERE source = 'kissim' ORDER BY symbol, acc_volume",
             output=buf,
             format="csv",
         )

@@ -2,7 +2,7 @@
 
 Applied files are recorded in `schema_migrations` with a checksum; a changed applied file or a
 failed file stops the run (nothing after it is applied). Files in sql/timescale/ are applied
-only where `CREATE EXTENSION timescaledb` succeeds.
+only where TimescaleDB is preloaded and `CREATE EXTENSION timescaledb` succeeds.
 
     python -m db.migrate            # apply what is pending to $DATABASE_URL
 """
@@ -31,6 +31,14 @@ def migration_files(sql_dir: Path) -> list[tuple[str, Path]]:
 
 
 async def _timescale_available(conn: asyncpg.Connection) -> bool:
+    """TimescaleDB can be used: installed and preloaded. (Creating it where it is installed but not
+    in shared_preload_libraries would end the session, so that is asked first.)"""
+    libraries = await conn.fetchval("SELECT current_setting('shared_preload_libraries')")
+    preloaded = "timescaledb" in [name.strip() for name in libraries.split(",")]
+    if not preloaded:
+        if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')"):
+            log.warning("TimescaleDB is installed but not in shared_preload_libraries: using plain PostgreSQL")
+        return False
     try:
         async with conn.transaction():
             await conn.execute("CREATE EXTENSION IF NOT EXISTS timescaledb")

@@ -5,7 +5,9 @@
 
 Each table is filled from a staging table with INSERT … ON CONFLICT, so a second load changes
 nothing and an interrupted load can simply be run again. `data_sources` records the as-of date
-of every data set, so the platform can say how old what it shows is.
+of every data set, so the platform can say how old what it shows is. On TimescaleDB the continuous
+aggregates over the loaded tables (weekly/monthly bars) are then refreshed over all of history:
+their refresh policies only look back a few weeks, and the snapshot is years old.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "data"
 COPY_CHUNK = 1 << 20
+LOADED_SERIES = ("stock_prices_1d", "index_data")  # the time series the snapshot fills
 
 # Hangul initial consonants (choseong) in syllable order, for ㅅㅅㅈㅈ-style search.
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
@@ -241,6 +244,24 @@ async def load_financials(conn: asyncpg.Connection, directory: Path, bar: tqdm) 
     )
 
 
+async def refresh_aggregates(conn: asyncpg.Connection, tables: tuple[str, ...] = LOADED_SERIES) -> list[str]:
+    """TimescaleDB: refresh every continuous aggregate over `tables` for all time (plain PostgreSQL:
+    none exist, nothing to do). Runs outside a transaction, as TimescaleDB requires."""
+    if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')"):
+        return []
+    views = [
+        f"{r['view_schema']}.{r['view_name']}"
+        for r in await conn.fetch(
+            """SELECT view_schema, view_name FROM timescaledb_information.continuous_aggregates
+               WHERE hypertable_schema = 'public' AND hypertable_name = ANY($1::text[]) ORDER BY view_name""",
+            list(tables),
+        )
+    ]
+    for view in views:
+        await conn.execute("CALL refresh_continuous_aggregate($1::regclass, NULL, NULL)", view)
+    return views
+
+
 async def load(
     database_url: str, directory: Path = SNAPSHOT_DIR, *, if_empty: bool = False, progress: bool = True
 ) -> bool:
@@ -262,6 +283,7 @@ async def load(
                 await load_daily_prices(conn, directory, bar)
                 await load_indices(conn, directory, bar)
                 await load_financials(conn, directory, bar)
+            await refresh_aggregates(conn)
             await conn.execute("ANALYZE")
         return True
     finally:

@@ -29,7 +29,8 @@ if command -v node >/dev/null 2>&1; then
   have=$(node -p 'process.versions.node')
   version_at_least "$have" 20.19 || missing+=("node ≥ 20.19 — found $have")
 fi
-need cc "a C compiler (Python packages with C parts)"
+need cc "a C compiler (Python packages with C parts, TimescaleDB)"
+need cmake "cmake (builds TimescaleDB from vendor/ into the embedded PostgreSQL; e.g. apt-get install cmake)"
 if [ "$target" = "test" ]; then
   need java "a JDK 17+ (the OpenSearch test node)"
   need javac "a JDK 17+ with javac (compiles the test node's Korean analysis plugin)"

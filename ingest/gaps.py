@@ -13,7 +13,8 @@ replaced, a complete one is left alone. The row then holds which minutes were re
 status (`repaired`, `partial` when some symbols failed, `failed`); the api shows both on the chart.
 Gaps left `pending` by an earlier run (killed before repairing) are repaired too.
 
-Bars of 15 minutes and more that span a gap are not rebuilt: the chart marks the gap on them.
+Bars of 15 minutes and more that span a gap are not rebuilt (on TimescaleDB the 15m/1h continuous
+aggregates take the repaired minutes in at their next refresh): the chart marks the gap on them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 import asyncpg
 import orjson
 
+from core import series
 from core.services import ServiceError
 from core.time import KST, kst_midnight, kst_today
 from kis.rest import MINUTE_BARS_TR, KisRestClient, MinuteBar
@@ -39,8 +41,9 @@ MIN_GAP = dt.timedelta(seconds=1)
 CLOSE_MARGIN_S = 5.0  # after the first new trade's minute ends: the engine's grace (2 s) + a COPY batch
 WAIT_FOR_CLIENT_S = 60.0
 
+# {table}: the 1m bars of the feed's kind (core/series.py: kissim's in schema `sim`)
 REPAIR_UPSERT = """
-INSERT INTO stock_prices_1m AS t (symbol, bucket, open, high, low, close, volume, amount, source)
+INSERT INTO {table} AS t (symbol, bucket, open, high, low, close, volume, amount, source)
 SELECT $1, x.bucket, x.open, x.high, x.low, x.close, x.volume, x.amount, $2
 FROM unnest($3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
      AS x(bucket, open, high, low, close, volume, amount)
@@ -234,7 +237,7 @@ async def write_minute_bars(
     if not bars:
         return []
     written = await conn.fetch(
-        REPAIR_UPSERT,
+        REPAIR_UPSERT.format(table=series.bar_table("1m", simulated=series.is_simulated(source))),
         symbol,
         source,
         [b.start for b in bars],

@@ -117,7 +117,7 @@ class Pipeline:
         conn = await asyncpg.connect(database_url, timeout=5)
         try:
             rows = await conn.fetch(
-                "SELECT symbol, max(acc_volume) AS acc, max(time) AS newest FROM stock_ticks "
+                f"SELECT symbol, max(acc_volume) AS acc, max(time) AS newest FROM {self.writer.tick_table} "
                 "WHERE time >= $1 AND source = $2 GROUP BY symbol",
                 kst_midnight(today),
                 self.source,

@@ -22,9 +22,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import redis.asyncio as aioredis
 
-from core import market
+from core import market, series
 from core.settings import Settings
 from core.time import in_krx_hours, kst_today
 from ingest.allocator import Allocator
@@ -36,7 +37,7 @@ from ingest.poller import Poller
 from ingest.publisher import Publisher
 from ingest.session import KeySession, new_instance_id
 from ingest.status import StatusReporter
-from ingest.writer import PgWriter
+from ingest.writer import PgWriter, drop_simulated
 from kis.auth import KisAuth
 from kis.rest import KisRestClient
 
@@ -61,6 +62,7 @@ class IngestService:
             batch_max_rows=ingest.batch_max_rows,
             batch_max_ms=ingest.batch_max_ms,
             buffer_max_rows=ingest.buffer_max_rows,
+            simulated=series.is_simulated(ingest.source),
         )
         self.publisher = Publisher(
             settings.redis_url,
@@ -150,6 +152,20 @@ class IngestService:
                 )
             )
 
+    async def _drop_simulated(self) -> None:
+        """A real source starts: the simulator's ticks and bars go (they were never real history)."""
+        try:
+            conn = await asyncpg.connect(self.settings.database_url, timeout=5)
+            try:
+                dropped = await drop_simulated(conn)
+            finally:
+                await conn.close()
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("could not drop the simulated data (%s); the next start tries again", type(exc).__name__)
+            return
+        if dropped:
+            log.info("real source %s: dropped %d simulated ticks and 1m bars", self.settings.ingest.source, dropped)
+
     async def _guard(self, name: str, fn: Callable[[], Awaitable[None]]) -> None:
         """Run a task forever: an unexpected error is logged and the task restarted."""
         while True:
@@ -180,6 +196,8 @@ class IngestService:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
+        if not series.is_simulated(s.ingest.source):
+            await self._drop_simulated()
         self.writer.start()
         try:
             self.gaps.prepare(await self.pipeline.mark_stored_trades(s.database_url))

@@ -10,6 +10,12 @@ written back, oldest first, once the database answers again. Nothing is dropped.
 The writer runs in its own thread with its own event loop, so COPY work never delays the
 frame → PUBLISH path of the main loop; `add` (main thread) and the writer share the queue
 under a lock.
+
+Where rows go (core/series.py): a real source's into `public`, kissim's into `sim`, so simulated
+prices never enter real history. Only intervals that are tables are written: where the database
+derives an interval itself (TimescaleDB: 15m and 1h are continuous aggregates over the 1m bars),
+tickcore's closed bars of it are not stored; tickcore still builds them for the live view.
+`drop_simulated` empties `sim` when the platform starts on a real source.
 """
 
 from __future__ import annotations
@@ -27,8 +33,8 @@ import asyncpg
 import uvloop
 
 import tickcore
+from core import series
 from core.retry import Backoff
-from core.time import BAR_TABLES
 from ingest.metrics import Metrics
 
 log = logging.getLogger("ingest.store")
@@ -107,6 +113,25 @@ class Chunk:
         return self.path.read_bytes()
 
 
+_STORED_RELATIONS_SQL = """
+    SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname || '.' || c.relname = ANY($1::text[]) AND c.relkind IN ('r', 'p')"""
+
+
+async def drop_simulated(conn: asyncpg.Connection) -> int:
+    """Empty the simulated schema (a real source is starting); the number of ticks and 1m bars dropped."""
+    tables = [series.tick_table(simulated=True)] + [
+        series.bar_table(iv, simulated=True) for iv in series.SIMULATED_INTERVALS
+    ]
+    counts = [
+        await conn.fetchval(f"SELECT count(*) FROM {table}")
+        for table in (series.tick_table(simulated=True), series.bar_table("1m", simulated=True))
+    ]
+    if any(counts) or await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {series.bar_table('1d', simulated=True)})"):
+        await conn.execute(f"TRUNCATE {', '.join(tables)}")
+    return int(sum(counts))
+
+
 class PgWriter:
     def __init__(
         self,
@@ -117,8 +142,13 @@ class PgWriter:
         batch_max_rows: int,
         batch_max_ms: int,
         buffer_max_rows: int,
+        simulated: bool = False,
     ) -> None:
         self.database_url = database_url
+        self.simulated = simulated
+        self.tick_table = series.tick_table(simulated=simulated)
+        self.bar_tables = {iv: series.bar_table(iv, simulated=simulated) for iv in series.SIMULATED_INTERVALS}
+        self.stored: set[str] = set()  # the tables among those (derived intervals are not written)
         self.spool_dir = spool_dir
         self.metrics = metrics
         self.batch_max_rows = batch_max_rows
@@ -164,10 +194,10 @@ class PgWriter:
     def add_batch(self, batch: tickcore.Batch) -> None:
         """The ticks and closed bars of one tickcore batch."""
         if batch.tick_count and batch.ticks_copy:
-            self.add("stock_ticks", batch.ticks_copy, batch.tick_count)
+            self.add(self.tick_table, batch.ticks_copy, batch.tick_count)
         counts = batch.bar_counts
         for interval, data in batch.bar_copies.items():
-            self.add(BAR_TABLES[interval], data, int(counts.get(interval, 1)))
+            self.add(self.bar_tables[interval], data, int(counts.get(interval, 1)))
 
     def _spill(self) -> None:
         """(Lock held.) Move the oldest in-memory chunks to disk until memory holds at most half the bound."""
@@ -193,6 +223,12 @@ class PgWriter:
         for path in sorted(self.spool_dir.glob("*.copy")):
             try:
                 _, _, table, rows = path.stem.split("-", 3)
+                if "." not in table:  # spilled before the tables were schema-qualified: real rows
+                    table = f"{series.REAL_SCHEMA}.{table}"
+                if table.startswith(series.SIMULATED_SCHEMA + ".") and not self.simulated:
+                    log.warning("dropping spilled simulated rows %s: the source is real now", path.name)
+                    path.unlink(missing_ok=True)
+                    continue
                 self.queue.append(Chunk(table, None, int(rows), path))
                 self.pending_rows += int(rows)
             except ValueError:
@@ -322,6 +358,10 @@ class PgWriter:
             )
         }) ON COMMIT DELETE ROWS;
         """)
+        with self._lock:
+            queued = {c.table for c in self.queue}
+        wanted = [self.tick_table, *self.bar_tables.values(), *queued]
+        self.stored = set(await conn.fetchval(f"SELECT array({_STORED_RELATIONS_SQL})", wanted))
         return conn
 
     async def write_pending(self) -> None:
@@ -344,15 +384,19 @@ class PgWriter:
             started = time.perf_counter()
             async with self.conn.transaction():
                 for table, datas in by_table.items():
+                    if table not in self.stored:
+                        continue  # derived by the database (a continuous aggregate): nothing to write
                     data = merge_copy(datas)
-                    if table == "stock_ticks":
+                    schema, _, name = table.partition(".")
+                    if name == "stock_ticks":
                         # Fast path: straight into the table. The engine drops replays, so a
                         # conflict only happens after an ingest restart replays stored trades;
                         # then this batch goes through staging + ON CONFLICT DO NOTHING.
                         try:
                             async with self.conn.transaction():
                                 await self.conn.copy_to_table(
-                                    "stock_ticks",
+                                    name,
+                                    schema_name=schema,
                                     source=io.BytesIO(data),
                                     format="binary",
                                     columns=TICK_COLUMNS.split(", "),
@@ -362,7 +406,7 @@ class PgWriter:
                             self.metrics.inc("copy_conflict_batches")
                         await self.conn.copy_to_table("_stage_ticks", source=io.BytesIO(data), format="binary")
                         await self.conn.execute(
-                            f"INSERT INTO stock_ticks ({TICK_COLUMNS}) SELECT {TICK_COLUMNS} FROM _stage_ticks "
+                            f"INSERT INTO {table} ({TICK_COLUMNS}) SELECT {TICK_COLUMNS} FROM _stage_ticks "
                             "ON CONFLICT DO NOTHING"
                         )
                         await self.conn.execute("TRUNCATE _stage_ticks")
@@ -379,6 +423,9 @@ class PgWriter:
                         self.memory_rows -= chunk.rows
                     elif chunk.path is not None:
                         chunk.path.unlink(missing_ok=True)
-                    self.metrics.inc(
-                        "rows_written_" + ("ticks" if chunk.table == "stock_ticks" else "bars"), chunk.rows
-                    )
+                    if chunk.table not in self.stored:
+                        self.metrics.inc("derived_bars_not_stored", chunk.rows)
+                    else:
+                        self.metrics.inc(
+                            "rows_written_" + ("ticks" if chunk.table == self.tick_table else "bars"), chunk.rows
+                        )

@@ -5,6 +5,11 @@ weekdays when it has none) that a listed company has no bar for, up to today. So
 period quotes, with yfinance as the fallback (per symbol when KIS fails, or for everything when
 KIS keys are missing and YFINANCE_ENABLED is on). Existing bars (from ingest or the snapshot)
 are never overwritten.
+
+A run over every listed company records its market-wide data set in `data_sources`
+(`kis.prices_daily` or `yfinance.prices_daily`, as of the newest finished trading day it covered):
+the api prices every list from the newest such set, one source and one day (api/quotes.py). A run
+over some symbols only (`symbols`, `limit`) records nothing: it is not a market-wide set.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from kis.auth import KisAuth
 from kis.rest import KisRestClient
 
 log = logging.getLogger(__name__)
+MARKET_CLOSE = dt.time(15, 30)
 INDEX_CODES = {"KOSPI": "0001", "KOSDAQ": "1001"}
 
 
@@ -164,4 +170,27 @@ async def backfill_prices(ctx: JobContext) -> dict[str, Any]:
                     rows,
                 )
             counts["index_rows"] += len(rows)
+    if not ctx.options.get("symbols") and not ctx.options.get("limit"):
+        await _record_data_set("kis" if use_kis else "yfinance", calendar, today, ctx)
     return counts
+
+
+async def _record_data_set(source: str, calendar: list[dt.date], today: dt.date, ctx: JobContext) -> None:
+    """`{source}.prices_daily` as of the newest trading day of the run that has finished."""
+    finished = dt.datetime.now(KST).time() >= MARKET_CLOSE or today < kst_today()
+    days = [d for d in calendar if d < today or (d == today and finished)]
+    if not days:
+        return
+    async with ctx.db.acquire() as conn:
+        await conn.execute(
+            """INSERT INTO data_sources (name, as_of, row_count, detail)
+               SELECT $1, $2::date, count(*), jsonb_build_object('description', $4::text)
+               FROM stock_prices_1d WHERE bucket = $3 AND source = $5
+               ON CONFLICT (name) DO UPDATE SET as_of = EXCLUDED.as_of, row_count = EXCLUDED.row_count,
+                   loaded_at = now(), detail = EXCLUDED.detail""",
+            f"{source}.prices_daily",
+            max(days),
+            kst_midnight(max(days)),
+            f"daily bars of every listed company from {source} (price backfill)",
+            source,
+        )

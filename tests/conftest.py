@@ -6,13 +6,18 @@ starts them), a fresh database per test module, and a real api server process.
     snapshot_database_url  a fresh database holding the bundled KRX snapshot, for this module
     redis_url            the session's Redis, flushed at the start of each module
     api_server           `python -m api` against snapshot_database_url + redis_url
+    storage              "timescaledb" or "postgres" (KRX_TEST_STORAGE; see tests/support/harness.py)
     opensearch_url       one real OpenSearch node per session (jobs and api search tests), fetched
                          with Maven and started by devtools/opensearch_node.py (about 15 s; the first
                          run also downloads ~60 MB into ./.cache/opensearch)
+
+Markers: `storage` — a storage test, run on both backends by `make test`; `timescale` /
+`plain_postgres` — only meaningful on that backend (deselected, and counted as such, on the other).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import tempfile
@@ -28,16 +33,38 @@ EMPTY_TEMPLATE = "tpl_empty"
 SNAPSHOT_TEMPLATE = "tpl_snapshot"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "storage: a storage test; make test runs it on TimescaleDB and plain PostgreSQL")
+    config.addinivalue_line("markers", "timescale: needs TimescaleDB (deselected on plain PostgreSQL)")
+    config.addinivalue_line("markers", "plain_postgres: about plain PostgreSQL only (deselected on TimescaleDB)")
+
+
+def pytest_collection_modifyitems(config, items):
+    other = "plain_postgres" if harness.storage_under_test() == "timescaledb" else "timescale"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
 @pytest.fixture(scope="session")
 def services():
     root = Path(tempfile.mkdtemp(prefix="krx-test-"))
     root.chmod(0o755)
     started = harness.start_services(root)
     harness.build_template(started, EMPTY_TEMPLATE, with_snapshot=False)
+    # the session really runs on the storage it says (the migration runner decides by itself)
+    probe = harness.clone_database(started, EMPTY_TEMPLATE, "t_storage_probe")
+    assert asyncio.run(harness.has_timescale(probe)) == (started.storage == "timescaledb")
     yield started
     started.redis.stop()
     started.pg.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def storage(services) -> str:
+    return services.storage
 
 
 @pytest.fixture(scope="session")

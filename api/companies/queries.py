@@ -6,7 +6,7 @@ import datetime as dt
 
 import asyncpg
 
-from core.time import BAR_TABLES
+from core import series
 
 MAX_BARS = 5000
 
@@ -69,22 +69,38 @@ async def reports(db: asyncpg.Pool, company_id: int, size: int, offset: int) -> 
     return await db.fetch(_REPORTS_SQL, company_id, size, offset)
 
 
-async def newest_bar(db: asyncpg.Pool, company_id: int, interval: str) -> asyncpg.Record | None:
-    """The company's symbol and the start of its newest stored bar of `interval`."""
-    return await db.fetchrow(
-        f"""SELECT c.symbol, (SELECT max(s.bucket) FROM {BAR_TABLES[interval]} s WHERE s.symbol = c.symbol) AS newest
-            FROM companies c WHERE c.id = $1""",
+async def newest_bars(
+    db: asyncpg.Pool, company_id: int, interval: str
+) -> tuple[str, dt.datetime | None, dt.datetime | None] | None:
+    """(symbol, start of its newest real bar of `interval`, of its newest simulated one), or None
+    when there is no such company. Intervals without simulated bars (1w, 1mo) give None there."""
+    simulated = (
+        f"(SELECT max(s.bucket) FROM {series.bar_table(interval, simulated=True)} s WHERE s.symbol = c.symbol)"
+        if interval in series.SIMULATED_INTERVALS
+        else "NULL::timestamptz"
+    )
+    real = f"(SELECT max(s.bucket) FROM {series.bar_table(interval)} s WHERE s.symbol = c.symbol)"
+    row = await db.fetchrow(
+        f"SELECT c.symbol, {real} AS real, {simulated} AS simulated FROM companies c WHERE c.id = $1",
         company_id,
     )
+    return (row["symbol"], row["real"], row["simulated"]) if row else None
 
 
 async def bars(
-    db: asyncpg.Pool, symbol: str, interval: str, start: dt.datetime, end: dt.datetime | None
+    db: asyncpg.Pool,
+    symbol: str,
+    interval: str,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    *,
+    simulated: bool,
 ) -> list[asyncpg.Record]:
-    """The newest MAX_BARS bars of the range, ascending."""
+    """The newest MAX_BARS bars of the range, ascending, of the real or the simulated series."""
     return await db.fetch(
         f"""SELECT * FROM (
-                SELECT bucket, open, high, low, close, volume, amount, source FROM {BAR_TABLES[interval]}
+                SELECT bucket, open, high, low, close, volume, amount, source
+                FROM {series.bar_table(interval, simulated=simulated)}
                 WHERE symbol = $1 AND bucket >= $2 AND ($3::timestamptz IS NULL OR bucket <= $3)
                 ORDER BY bucket DESC LIMIT {MAX_BARS}) x ORDER BY bucket""",
         symbol,
@@ -93,15 +109,21 @@ async def bars(
     )
 
 
-async def feed_gaps(db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None) -> list[asyncpg.Record]:
-    """Gaps in the real-time feed and backfills (ingest_gaps) overlapping the range, with this symbol's
-    minutes written from REST."""
+async def feed_gaps(
+    db: asyncpg.Pool, symbol: str, start: dt.datetime, end: dt.datetime | None, *, simulated: bool | None
+) -> list[asyncpg.Record]:
+    """Gaps in the real-time feed and backfills (ingest_gaps) overlapping the range, with this
+    symbol's minutes written from REST: the simulator's for a simulated series, a real feed's for a
+    real one, any feed's while the symbol has no bars of the interval yet (`simulated` None)."""
     return await db.fetch(
         """SELECT started_at, ended_at, cause, status, repair_source, COALESCE(repaired -> $1, '[]'::jsonb) AS repaired
            FROM ingest_gaps
            WHERE $1 = ANY (symbols) AND ended_at >= $2 AND ($3::timestamptz IS NULL OR started_at <= $3)
+             AND ($5::bool IS NULL OR (source = ANY ($4::text[])) = $5)
            ORDER BY started_at LIMIT 100""",
         symbol,
         start,
         end,
+        sorted(series.SIMULATED_SOURCES),
+        simulated,
     )

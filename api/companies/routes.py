@@ -29,21 +29,29 @@ from api.companies.shapes import (
 from api.http import cache
 from api.http.dates import iso_date
 from api.http.errors import ApiError
-from api.http.operations import AS_OF, PAGE, Envelope, Paging, operation
+from api.http.operations import AS_OF, MARKET_AS_OF, PAGE, Envelope, Paging, operation
 from api.http.responses import ok
 from api.news import queries as news_queries
 from api.news.shapes import Analysis, NewsItem
+from core import series
 from core.contract import keys
 from core.contract.bars import decode_open_bar
-from core.time import KST
+from core.time import INTERVALS, KST
 from search.keywords import normalize
 
 bp = Blueprint("companies", url_prefix="/api")
 
 NOT_FOUND_MESSAGE = "기업을 찾을 수 없습니다."
 DART_VIEWER = "https://dart.fss.or.kr/dsaf001/main.do?rcpNo="
-_DEFAULT_SPAN = {"15m": dt.timedelta(days=10), "1h": dt.timedelta(days=60), "1d": dt.timedelta(days=365)}
-_BARS_TTL_S = {"1m": 5, "15m": 15, "1h": 60, "1d": 300}  # the open bar is read fresh per request
+_DEFAULT_SPAN = {
+    "15m": dt.timedelta(days=10),
+    "1h": dt.timedelta(days=60),
+    "1d": dt.timedelta(days=365),
+    "1w": dt.timedelta(days=3 * 365),
+    "1mo": dt.timedelta(days=3653),
+}
+_BARS_TTL_S = {"1m": 5, "15m": 15, "1h": 60, "1d": 300, "1w": 300, "1mo": 300}  # the open bar is read per request
+_DAILY_OR_LONGER = ("1d", "1w", "1mo")
 _QUOTE_FIELDS = tuple(Quote.__annotations__)
 
 
@@ -63,7 +71,7 @@ async def company_symbol(db: asyncpg.Pool, company_id: int) -> str:
     "/companies",
     tag="companies",
     query=SearchQuery,
-    response=Envelope(list[Quote], PAGE),
+    response=Envelope(list[Quote], {**PAGE, **MARKET_AS_OF}),
     summary="기업 검색 (이름, 6자리 코드, 영문명, 초성; exact > prefix > contains, 동률은 시가총액순)",
     errors=("MISSING_FIELD", "INVALID_REQUEST"),
 )
@@ -73,7 +81,7 @@ async def search(request: Request, query: SearchQuery) -> HTTPResponse:
 
     async def produce() -> dict[str, Any]:
         total, ids = await backend.search_companies(query.keyword, page, size)
-        found = await quotes.quotes_for(request.app.ctx.db, ids)
+        day, found = await quotes.quotes_for(request.app.ctx.db, ids)
         data = [{k: found[i][k] for k in _QUOTE_FIELDS} for i in ids if i in found]
         return {
             "status": 200,
@@ -81,6 +89,7 @@ async def search(request: Request, query: SearchQuery) -> HTTPResponse:
             "page": page,
             "size": size,
             "total": total,
+            **quotes.list_meta(day, sum(1 for q in data if q["price"] is None)),
             "data": data,
         }
 
@@ -299,15 +308,19 @@ def _span_start(anchor: dt.datetime, interval: str) -> dt.datetime:
 async def _bars(
     db: asyncpg.Pool, company_id: int, interval: str, start: dt.datetime | None, end: dt.datetime | None
 ) -> bytes:
-    """`{symbol, asOf, source, truncated}` NUL `[bars]`, both JSON (the open bar is added per request)."""
-    head = await queries.newest_bar(db, company_id, interval)
+    """`{symbol, asOf, source, simulated, truncated}` NUL `[bars]`, both JSON (the open bar is added
+    per request). One series per response: the real bars when the company has any of this
+    interval, else the simulated ones (kissim's demo; `simulated: true`), never a mix."""
+    head = await queries.newest_bars(db, company_id, interval)
     if head is None:
         raise ApiError("NOT_FOUND", NOT_FOUND_MESSAGE)
-    symbol = head["symbol"]
+    symbol, newest_real, newest_simulated = head
+    simulated = newest_real is None and newest_simulated is not None
+    kind = simulated if (newest_real or newest_simulated) else None  # None: no bars of either kind yet
     if start is None:
-        anchor = end or head["newest"]
+        anchor = end or (newest_simulated if simulated else newest_real)
         start = _span_start(anchor, interval) if anchor is not None else None
-    rows = await queries.bars(db, symbol, interval, start, end) if start is not None else []
+    rows = await queries.bars(db, symbol, interval, start, end, simulated=simulated) if start is not None else []
     # with no stored bar yet (e.g. minutes after a restart) gaps of the last day or span still show
     since = start if start is not None else _span_start(dt.datetime.now(KST), interval)
     data: list[Bar] = [
@@ -332,14 +345,15 @@ async def _bars(
             "repairSource": g["repair_source"],
             "repairedTimes": orjson.loads(g["repaired"]) if isinstance(g["repaired"], str) else list(g["repaired"]),
         }
-        for g in await queries.feed_gaps(db, symbol, since, end)
+        for g in await queries.feed_gaps(db, symbol, since, end, simulated=kind)
     ]
     meta = {
         "symbol": symbol,
         "gaps": gaps,
         "truncated": len(rows) >= queries.MAX_BARS,
-        "asOf": (iso_date(newest) if interval == "1d" else newest.isoformat()) if newest else None,
+        "asOf": (iso_date(newest) if interval in _DAILY_OR_LONGER else newest.isoformat()) if newest else None,
         "source": rows[-1]["source"] if rows else None,
+        "simulated": kind,
     }
     return orjson.dumps(meta) + b"\x00" + orjson.dumps(data)
 
@@ -358,6 +372,7 @@ async def _bars(
             "interval": str,
             "symbol": str,
             **AS_OF,
+            "simulated": bool | None,
             "openBar": OpenBar | None,
             "truncated": bool,
             "gaps": list[FeedGap],
@@ -377,14 +392,18 @@ async def ohlcv(request: Request, company_id: int, query: OhlcvQuery) -> HTTPRes
     meta_raw, _, data_raw = cached.partition(b"\x00")
     meta = orjson.loads(meta_raw)
     meta.setdefault("gaps", [])  # a body cached before gaps were reported
-    open_bar = await _open_bar(request, interval, meta["symbol"])
+    open_bar = await _open_bar(request, interval, meta["symbol"]) if interval in INTERVALS else None
     if interval in _INTRADAY and end is None:
         await _want_todays_bars(request, meta["symbol"])
     if open_bar and end is not None and open_bar["time"] > int(end.timestamp()):
         open_bar = None
+    simulated = meta.get("simulated")
+    if open_bar and simulated is not None and series.is_simulated(open_bar.get("source")) != simulated:
+        open_bar = None  # a simulated open bar never extends real history, nor a real one simulated bars
     if open_bar:
         meta["asOf"] = dt.datetime.fromtimestamp(open_bar["time"], KST).isoformat()
         meta["source"] = open_bar.get("source") or meta["source"]
+        meta["simulated"] = series.is_simulated(meta["source"])
     head = orjson.dumps(
         {
             "status": 200,

@@ -20,7 +20,9 @@ class SearchQuery(Paging):
 
 
 class OhlcvQuery(Query):
-    interval: Literal["1m", "15m", "1h", "1d"] = Field("1d", description="봉 간격")
+    interval: Literal["1m", "15m", "1h", "1d", "1w", "1mo"] = Field(
+        "1d", description="봉 간격 (1w 주봉: 월요일 시작, 1mo 월봉: 1일 시작, 한국시간)"
+    )
     start: Instant | None = None
     end: Instant | None = None
 

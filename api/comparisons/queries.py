@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import asyncpg
 
@@ -26,18 +27,15 @@ _LATEST_FY_SQL = """
         FROM financials WHERE company_id = ANY($1::int[]) AND period = 'FY'
         WINDOW w AS (PARTITION BY company_id ORDER BY fiscal_year)) x
     WHERE rn = 1"""
-_NEWEST_BAR_SQL = """
-    SELECT max(s.bucket) FROM companies c
-    CROSS JOIN LATERAL (SELECT bucket FROM stock_prices_1d WHERE symbol = c.symbol ORDER BY bucket DESC LIMIT 1) s
-    WHERE c.id = ANY($1::int[])"""
+# Performance reads the market day's source only ($3), up to that day.
 _BASE_DATE_SQL = """
     SELECT min(s.bucket) FROM companies c
-    CROSS JOIN LATERAL (SELECT bucket FROM stock_prices_1d WHERE symbol = c.symbol AND bucket >= $2
-                        ORDER BY bucket LIMIT 1) s
+    CROSS JOIN LATERAL (SELECT bucket FROM public.stock_prices_1d WHERE symbol = c.symbol AND bucket >= $2
+                        AND source = $3 ORDER BY bucket LIMIT 1) s
     WHERE c.id = ANY($1::int[])"""
 _SERIES_SQL = """
     SELECT c.id, s.bucket, s.close FROM companies c
-    JOIN stock_prices_1d s ON s.symbol = c.symbol AND s.bucket >= $2 AND s.bucket <= $3
+    JOIN public.stock_prices_1d s ON s.symbol = c.symbol AND s.bucket >= $2 AND s.bucket <= $3 AND s.source = $4
     WHERE c.id = ANY($1::int[]) ORDER BY c.id, s.bucket"""
 
 
@@ -79,18 +77,23 @@ async def delete(db: asyncpg.Pool, user_id: int, comparison_id: int) -> int | No
 async def figures(
     db: asyncpg.Pool, ids: list[int], period_days: int, start: dt.datetime | None
 ) -> tuple[
-    list[asyncpg.Record], dict[int, asyncpg.Record], dt.datetime | None, dt.datetime | None, list[asyncpg.Record]
+    quotes.MarketDay,
+    dict[int, dict[str, Any]],
+    dict[int, asyncpg.Record],
+    dt.datetime | None,
+    list[asyncpg.Record],
 ]:
-    """(quote rows, latest FY per company, newest bar, base date, closes from the base date to the newest)."""
+    """(the market day, quotes on it, latest FY per company, base date, closes from the base date to the
+    market day). Everything is of the market day's one source (api/quotes.py)."""
     async with db.acquire() as conn:
-        quote_rows = await conn.fetch(quotes.SOME_QUOTES_SQL, ids)
+        day = await quotes.market_day(conn)
+        found = await quotes.fetch_quotes(conn, day, ids)
         fiscal = {r["company_id"]: r for r in await conn.fetch(_LATEST_FY_SQL, ids)}
-        newest = await conn.fetchval(_NEWEST_BAR_SQL, ids)
         base = None
         series: list[asyncpg.Record] = []
-        if newest is not None:
-            period_start = start or newest - dt.timedelta(days=period_days)
-            base = await conn.fetchval(_BASE_DATE_SQL, ids, period_start)
+        if day.bucket is not None:
+            period_start = start or day.bucket - dt.timedelta(days=period_days)
+            base = await conn.fetchval(_BASE_DATE_SQL, ids, period_start, day.source)
             if base is not None:
-                series = await conn.fetch(_SERIES_SQL, ids, base, newest)
-    return quote_rows, fiscal, newest, base, series
+                series = await conn.fetch(_SERIES_SQL, ids, base, day.bucket, day.source)
+    return day, found, fiscal, base, series

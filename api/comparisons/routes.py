@@ -1,9 +1,11 @@
 """/api/comparisons (signed in): list, create, detail with performance, delete.
 
-Performance is normalised on the server: `baseDate` is the first trading day on or after the
-period start (newest bar − period, or `start`), and each company's `value` is the % change of
-its close vs its own close on the first bar ≥ baseDate, so the baseline does not move when the
-chart scrolls. Another user's comparison is always 404.
+Figures and performance are of one market day (api/quotes.py: one source, one `asOf`; companies
+without a price that day have no figures and are counted in `excluded`). Performance is normalised
+on the server: `baseDate` is the first trading day on or after the period start (the market day −
+period, or `start`), and each company's `value` is the % change of its close vs its own close on
+the first bar ≥ baseDate, so the baseline does not move when the chart scrolls. Another user's
+comparison is always 404.
 """
 
 from __future__ import annotations
@@ -144,8 +146,7 @@ async def detail(request: Request, comparison_id: int, query: DetailQuery, user:
         raise ApiError("NOT_FOUND", NOT_FOUND_MESSAGE)
     summary = _summary(row)
     ids = [c["companyId"] for c in summary["companies"]]
-    quote_rows, fiscal, newest, base, series = await queries.figures(db, ids, PERIOD_DAYS[query.period], query.start)
-    found = {r["id"]: quotes.quote_from_row(r) for r in quote_rows}
+    day, found, fiscal, base, series = await queries.figures(db, ids, PERIOD_DAYS[query.period], query.start)
     by_company: dict[int, list[PerformancePoint]] = {i: [] for i in ids}
     base_close: dict[int, int] = {}
     for r in series:
@@ -169,7 +170,10 @@ async def detail(request: Request, comparison_id: int, query: DetailQuery, user:
         "createdAt": summary["createdAt"],
         "period": query.period,
         "baseDate": iso_date(base),
-        "endDate": iso_date(newest),
+        "endDate": iso_date(day.bucket) if base is not None else None,
+        "asOf": day.day.isoformat() if day.day else None,
+        "source": day.source,
+        "excluded": quotes.unpriced(list(found.values())),
         "companies": [_compared(i, found.get(i, {}), fiscal.get(i)) for i in ids],
         "performance": performance,
     }

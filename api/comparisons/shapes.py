@@ -96,6 +96,9 @@ class ComparisonDetail(TypedDict):
     period: str
     baseDate: str | None
     endDate: str | None
+    asOf: str | None
+    source: str | None
+    excluded: int
     performance: list[Performance]
 
 

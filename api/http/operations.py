@@ -148,6 +148,9 @@ class Raw:
 
 PAGE: dict[str, Any] = {"page": int, "size": int, "total": int}
 AS_OF: dict[str, Any] = {"asOf": str | None, "source": str | None}
+# A list of companies priced on one market day (api/quotes.py): `excluded` counts the companies
+# without a price that day (left out of rankings and totals, shown without figures elsewhere).
+MARKET_AS_OF: dict[str, Any] = {**AS_OF, "excluded": int}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Market indices: GET /api/indices/kospi | /kosdaq ?start=&end=&interval=1d|1w|1mo.
 
-Weekly and monthly bars are aggregated in SQL (first open, max high, min low, last close, summed
-volume/amount); `change` is vs the previous bar's close (the close before the range for the
-first bar). Defaults: 1d → one year back from the newest day, 1w → 3 years, 1mo → 10 years.
+Weekly and monthly bars come from `index_data_1w` / `index_data_1mo` (first open, max high, min
+low, last close, summed volume/amount): TimescaleDB continuous aggregates, or plain views of the
+same columns on plain PostgreSQL (sql/0015, sql/timescale/0002). `change` is vs the previous bar's
+close (the bar before the range for the first one). Defaults: 1d → one year back from the newest
+day, 1w → 3 years, 1mo → 10 years.
 """
 
 from __future__ import annotations
@@ -19,36 +21,37 @@ from api.http.errors import ApiError
 from api.http.operations import AS_OF, Envelope, operation
 from api.indices.shapes import IndexBar, IndexQuery, Latest
 from core.contract import keys
+from core.time import KST, kst_midnight
 
 bp = Blueprint("indices", url_prefix="/api/indices")
 
 MAX_ROWS = 5000
 _SPANS = {"1d": dt.timedelta(days=365), "1w": dt.timedelta(days=3 * 365), "1mo": dt.timedelta(days=3653)}
-_TRUNC = {"1w": "week", "1mo": "month"}
+_ROLLUPS = {"1w": "index_data_1w", "1mo": "index_data_1mo"}
 
 _DAILY_SQL = """
     SELECT time, open::float8, high::float8, low::float8, close::float8, volume, amount,
            change::float8, change_pct::float8, source
     FROM index_data WHERE index_type = $1 AND time >= $2 AND time <= $3
     ORDER BY time LIMIT $4"""
-# $5: 'week' | 'month'
-_AGGREGATE_SQL = """
-    WITH g AS (
-        SELECT (date_trunc($5, time AT TIME ZONE 'Asia/Seoul') AT TIME ZONE 'Asia/Seoul') AS time,
-               (array_agg(open ORDER BY time))[1] AS open, max(high) AS high, min(low) AS low,
-               (array_agg(close ORDER BY time DESC))[1] AS close, sum(volume)::bigint AS volume,
-               sum(amount)::bigint AS amount, min(time) AS first_day,
-               (array_agg(source ORDER BY time DESC))[1] AS source
-        FROM index_data WHERE index_type = $1 AND time >= $2 AND time <= $3
-        GROUP BY 1)
-    SELECT g.time, g.open::float8, g.high::float8, g.low::float8, g.close::float8, g.volume, g.amount, g.source,
-           coalesce(lag(g.close) OVER (ORDER BY g.time),
-                    (SELECT close FROM index_data p WHERE p.index_type = $1 AND p.time < g.first_day
-                     ORDER BY p.time DESC LIMIT 1))::float8 AS prev_close
-    FROM g ORDER BY g.time LIMIT $4"""
+# The bars of the range plus the one before it (for the first bar's change).
+_ROLLUP_SQL = """
+    SELECT * FROM (
+        SELECT time, open::float8, high::float8, low::float8, close::float8, volume, amount, source,
+               lag(close) OVER (ORDER BY time)::float8 AS prev_close
+        FROM {rollup} WHERE index_type = $1 AND time <= $3
+          AND time >= coalesce((SELECT max(p.time) FROM {rollup} p WHERE p.index_type = $1 AND p.time < $2), $2)
+    ) x WHERE time >= $2 ORDER BY time LIMIT $4"""
 _NEWEST_SQL = """
     SELECT time, close::float8, change::float8, change_pct::float8, source FROM index_data
     WHERE index_type = $1 ORDER BY time DESC LIMIT 1"""
+
+
+def period_start(interval: str, moment: dt.datetime) -> dt.datetime:
+    """Start of the week (Monday) or month holding `moment`, 00:00 KST: a bar is a whole period."""
+    day = moment.astimezone(KST).date()
+    first = day - dt.timedelta(days=day.weekday()) if interval == "1w" else day.replace(day=1)
+    return kst_midnight(first)
 
 
 def _change(close: float, prev: float | None) -> tuple[float | None, float | None]:
@@ -83,7 +86,8 @@ async def _index_body(
                 }
             )
     else:
-        for r in await db.fetch(_AGGREGATE_SQL, index_type, start, end, MAX_ROWS, _TRUNC[interval]):
+        sql = _ROLLUP_SQL.format(rollup=_ROLLUPS[interval])
+        for r in await db.fetch(sql, index_type, period_start(interval, start), end, MAX_ROWS):
             change, pct = _change(r["close"], r["prev_close"])
             data.append(
                 {

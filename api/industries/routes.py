@@ -10,7 +10,7 @@ from sanic.response import HTTPResponse
 from api import quotes
 from api.http import cache
 from api.http.errors import ApiError
-from api.http.operations import AS_OF, PAGE, Envelope, Paging, operation
+from api.http.operations import MARKET_AS_OF, PAGE, Envelope, Paging, operation
 from api.http.responses import ok
 from api.industries.shapes import Industry, IndustryDetail
 from api.news import queries as news_queries
@@ -25,19 +25,22 @@ _INDUSTRY_FIELDS = tuple(Industry.__annotations__)
 
 
 @operation(
-    bp, "GET", "", tag="industries", summary="산업 목록", response=Envelope(list[Industry], {"total": int, **AS_OF})
+    bp,
+    "GET",
+    "",
+    tag="industries",
+    summary="산업 목록",
+    response=Envelope(list[Industry], {"total": int, **MARKET_AS_OF}),
 )
 async def list_industries(request: Request) -> HTTPResponse:
     async def produce() -> dict[str, Any]:
-        table = sorted(await quotes.industry_table(request.app), key=lambda t: t["ksicCode"])
-        data = [{k: t[k] for k in _INDUSTRY_FIELDS} for t in table]
-        as_of, source = quotes.as_of_of(await quotes.all_quotes(request.app))
+        market, table = await quotes.industry_table(request.app)
+        data = [{k: t[k] for k in _INDUSTRY_FIELDS} for t in sorted(table, key=lambda t: t["ksicCode"])]
         return {
             "status": 200,
             "message": "산업 목록 조회를 완료했습니다.",
             "total": len(data),
-            "asOf": as_of,
-            "source": source,
+            **market.meta(),
             "data": data,
         }
 
@@ -55,18 +58,16 @@ async def list_industries(request: Request) -> HTTPResponse:
 )
 async def detail(request: Request, industry_id: int) -> HTTPResponse:
     async def produce() -> dict[str, Any]:
-        table = await quotes.industry_table(request.app)
+        market, table = await quotes.industry_table(request.app)
         row = next((t for t in table if t["industryId"] == industry_id), None)
         if row is None:
             raise ApiError("NOT_FOUND", NOT_FOUND_MESSAGE)
-        members = [q for q in await quotes.all_quotes(request.app) if q["industryId"] == industry_id]
-        as_of, source = quotes.as_of_of(members)
+        members = [q for q in market.priced if q["industryId"] == industry_id]
         data = {
             **{k: row[k] for k in _INDUSTRY_FIELDS},
             "marketCapRank": row["rank"],
             "topCompanies": quotes.ranked_page(members, 1, TOP_COMPANIES),
-            "asOf": as_of,
-            "source": source,
+            **market.meta(row["excludedCount"]),
         }
         return {"status": 200, "message": "산업 정보 조회를 완료했습니다.", "data": data}
 

@@ -12,6 +12,7 @@ class Industry(TypedDict):
     ksicCode: str
     name: str
     companyCount: int
+    excludedCount: int
     marketCap: int
     changePercent: float | None
 
@@ -21,3 +22,4 @@ class IndustryDetail(Industry):
     topCompanies: list[RankedCompany]
     asOf: str | None
     source: str | None
+    excluded: int

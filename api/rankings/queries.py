@@ -1,15 +1,15 @@
 """The daily rankings (거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가) from `stock_prices_1d`.
 
-Every daily ranking answers for one trading day, the *ranking day*: the newest day on which at
-least a quarter of the listed companies have a daily bar, whatever the bars' source (the bundled
-`krx` history, the daily backfill's `kis`/`yfinance`, ingest's `kis`/`kissim`). The market-cap
-ranking takes each company's newest bar (api/quotes.py); a volume or gainers ranking cannot mix
-days, and a day on which only the few dozen stocks ingest follows live have a bar (the demo, or a
-trading day before the evening backfill) would rank those few alone — the coverage rule skips it.
+Every daily ranking answers for the *market day* of every list (api/quotes.py): the newest
+market-wide daily data set (the bundled snapshot, or the price backfill's KIS/yfinance set), one
+day and one source. A day on which only the few dozen stocks ingest follows live have a bar (or a
+trading day before the evening backfill) is not a market-wide data set, so it never becomes the
+ranking day; stocks without a bar of that day and source are left out and counted (`excluded`).
+Simulated bars are never read (they live in schema `sim`).
 
-For each stock with a bar on the ranking day, one SQL pass (`DAY_SQL`) reads the previous bar's
-close and the highest high / lowest low of the 52 weeks (364 days) before the day, through the
-covering index of sql/0010_rankings.sql (~90 ms for ~1,250 stocks). The result, the whole
+For each stock with a bar on the market day, one SQL pass (`DAY_SQL`) reads the previous real
+bar's close and the highest high / lowest low of the 52 weeks (364 days) before the day, through
+the covering index of sql/0010_rankings.sql (~90 ms for ~1,250 stocks). The result, the whole
 market's *day table*, is cached like the market-cap quote table (api/http/cache.py) and every
 ranking is a sort of it.
 
@@ -26,7 +26,6 @@ Definitions (also in api/README.md):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -39,10 +38,7 @@ from api.http import cache
 from api.http.dates import iso_date
 from core.contract import keys
 
-MIN_COVERAGE = 0.25  # share of listed companies with a bar for a day to be a ranking day
-
-# Newest day first (a skip scan over the bucket index), the first one with enough bars wins.
-_RANKINGDAY_SQL = """
+DAY_SQL = """
 WITH RECURSIVE days AS (
     SELECT max(bucket) AS bucket FROM stock_prices_1d
     UNION ALL
@@ -60,24 +56,26 @@ DAY_SQL = """
 SELECT c.id, c.symbol, c.name, c.market, c.industry_id, i.name AS industry_name, c.logo_url,
        c.shares_outstanding, d.open, d.high, d.low, d.close, d.volume, d.amount, d.source,
        p.close AS prev_close, w.high AS prior_high, w.low AS prior_low
-FROM stock_prices_1d d
+FROM public.stock_prices_1d d
 JOIN companies c ON c.symbol = d.symbol AND c.delisted_at IS NULL
 LEFT JOIN industries i ON i.id = c.industry_id
 LEFT JOIN LATERAL (
-    SELECT s.close FROM stock_prices_1d s
+    SELECT s.close FROM public.stock_prices_1d s
     WHERE s.symbol = d.symbol AND s.bucket < d.bucket ORDER BY s.bucket DESC LIMIT 1
 ) p ON true
 LEFT JOIN LATERAL (
-    SELECT max(s.high) AS high, min(s.low) AS low FROM stock_prices_1d s
+    SELECT max(s.high) AS high, min(s.low) AS low FROM public.stock_prices_1d s
     WHERE s.symbol = d.symbol AND s.bucket >= d.bucket - interval '364 days' AND s.bucket < d.bucket
 ) w ON true
-WHERE d.bucket = $1
+WHERE d.bucket = $1 AND d.source = $2
 """
-
-
-async def ranking_day(db: asyncpg.Pool) -> Any:
-    """The ranking day's bucket (00:00 KST), or None when no day has enough bars."""
-    return await db.fetchval(_RANKINGDAY_SQL, MIN_COVERAGE)
+# Listed companies without a bar of the market day's source, per market.
+_EXCLUDED_SQL = """
+SELECT c.market, count(*) AS n FROM companies c
+WHERE c.delisted_at IS NULL AND NOT EXISTS (
+    SELECT 1 FROM public.stock_prices_1d d WHERE d.symbol = c.symbol AND d.bucket = $1 AND d.source = $2)
+GROUP BY c.market
+"""
 
 
 def _day_row(r: asyncpg.Record, as_of: str | None) -> dict[str, Any]:
@@ -110,16 +108,26 @@ def _day_row(r: asyncpg.Record, as_of: str | None) -> dict[str, Any]:
 
 
 async def _compute_day_table(db: asyncpg.Pool) -> bytes:
-    bucket = await ranking_day(db)
-    if bucket is None:
-        return orjson.dumps({"asOf": None, "rows": []})
-    as_of = iso_date(bucket)
-    rows = [_day_row(r, as_of) for r in await db.fetch(DAY_SQL, bucket)]
-    return orjson.dumps({"asOf": as_of, "rows": rows})
+    async with db.acquire() as conn:
+        day = await quotes.market_day(conn)
+        if day.bucket is None:
+            excluded = {r["market"]: r["n"] for r in await conn.fetch(_EXCLUDED_SQL, None, None)}
+            return orjson.dumps({"asOf": None, "source": None, "rows": [], "excluded": excluded})
+        as_of = iso_date(day.bucket)
+        rows = [_day_row(r, as_of) for r in await conn.fetch(DAY_SQL, day.bucket, day.source)]
+        excluded = {r["market"]: r["n"] for r in await conn.fetch(_EXCLUDED_SQL, day.bucket, day.source)}
+    return orjson.dumps({"asOf": as_of, "source": day.source, "rows": rows, "excluded": excluded})
+
+
+def excluded_in(table: dict[str, Any], market: str | None) -> int:
+    """Listed companies (of `market`, or all) without a bar on the market day."""
+    counts: dict[str, int] = table["excluded"]
+    return sum(counts.values()) if market is None else counts.get(market, 0)
 
 
 async def day_table(app: Sanic) -> dict[str, Any]:
-    """`{"asOf": "YYYY-MM-DD" | None, "rows": [...]}`: every listed stock's figures on the ranking day."""
+    """`{"asOf", "source", "rows": [...], "excluded": {market: n}}`: every listed stock's figures on
+    the market day, and how many listed stocks per market have no bar that day."""
     body = await cache.cached_bytes(
         app, keys.cache_rankings("daily", "table"), cache.RANKINGS_TTL_S, lambda: _compute_day_table(app.ctx.db)
     )
@@ -161,9 +169,3 @@ def ranked(rows: list[dict[str, Any]], kind: str, market: str | None) -> list[di
 def page_of(items: list[dict[str, Any]], page: int, size: int) -> list[dict[str, Any]]:
     start = (page - 1) * size
     return [{"rank": start + n, **r} for n, r in enumerate(items[start : start + size], 1)]
-
-
-def main_source(items: list[dict[str, Any]]) -> str | None:
-    """The source most of the ranked bars came from (each row carries its own)."""
-    counts = Counter(r["source"] for r in items)
-    return counts.most_common(1)[0][0] if counts else None

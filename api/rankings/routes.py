@@ -1,9 +1,10 @@
 """/api/rankings: companies by market cap (all, per market, per industry), industries by market cap,
 and the daily rankings (거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가) of one trading day.
 
-Market cap rankings are computed from `quotes.all_quotes` (one SQL pass over the newest two bars of
-every company, cached 5 min in Redis and parsed once per worker); the daily rankings from the
-ranking day's table (`queries.day_table`, same cache). Responses are cached for 5 min.
+Every ranking is of one market day (api/quotes.py: one source, one `asOf` for the whole market);
+companies without a price that day are left out and counted in `excluded`. Market-cap rankings
+come from `quotes.all_quotes`, the daily rankings from the market day's table (`queries.day_table`);
+both are cached 5 min in Redis and parsed once per worker; responses are cached for 5 min.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sanic.response import HTTPResponse
 from api import quotes
 from api.http import cache
 from api.http.errors import ApiError
-from api.http.operations import AS_OF, PAGE, Envelope, Paging, operation
+from api.http.operations import MARKET_AS_OF, PAGE, Envelope, Paging, operation
 from api.rankings import queries
 from api.rankings.shapes import (
     CompanyRankingQuery,
@@ -37,17 +38,18 @@ bp = Blueprint("rankings", url_prefix="/api/rankings")
     tag="rankings",
     summary="기업 시가총액 순위",
     query=CompanyRankingQuery,
-    response=Envelope(list[RankedCompany], {**PAGE, **AS_OF, "market": str | None}),
+    response=Envelope(list[RankedCompany], {**PAGE, **MARKET_AS_OF, "market": str | None}),
     errors=("INVALID_REQUEST",),
 )
 async def companies(request: Request, query: CompanyRankingQuery) -> HTTPResponse:
     market, page, size = query.market, query.page, query.size
 
     async def produce() -> dict[str, Any]:
-        items = await quotes.all_quotes(request.app)
+        everything = await quotes.all_quotes(request.app)
+        items, left_out = everything.priced, everything.unpriced
         if market:
             items = [q for q in items if q["market"] == market]
-        as_of, source = quotes.as_of_of(items)
+            left_out = [q for q in left_out if q["market"] == market]
         return {
             "status": 200,
             "message": "기업 시가총액 순위 조회를 완료했습니다.",
@@ -55,8 +57,7 @@ async def companies(request: Request, query: CompanyRankingQuery) -> HTTPRespons
             "size": size,
             "total": len(items),
             "market": market,
-            "asOf": as_of,
-            "source": source,
+            **everything.meta(len(left_out)),
             "data": quotes.ranked_page(items, page, size),
         }
 
@@ -80,9 +81,9 @@ _DAILY_TITLES = {
     "GET",
     "/daily",
     tag="rankings",
-    summary="일별 순위: 거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가 (모두 같은 거래일 asOf 기준)",
+    summary="일별 순위: 거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가 (모두 같은 거래일·출처 asOf 기준)",
     query=DailyRankingQuery,
-    response=Envelope(list[DailyRankedCompany], {**PAGE, **AS_OF, "market": str | None, "kind": str}),
+    response=Envelope(list[DailyRankedCompany], {**PAGE, **MARKET_AS_OF, "market": str | None, "kind": str}),
     errors=("MISSING_FIELD", "INVALID_REQUEST"),
 )
 async def daily(request: Request, query: DailyRankingQuery) -> HTTPResponse:
@@ -91,7 +92,6 @@ async def daily(request: Request, query: DailyRankingQuery) -> HTTPResponse:
     async def produce() -> dict[str, Any]:
         table = await queries.day_table(request.app)
         items = queries.ranked(table["rows"], kind, market)
-        in_market = [r for r in table["rows"] if market is None or r["market"] == market]
         return {
             "status": 200,
             "message": f"{_DAILY_TITLES[kind]} 조회를 완료했습니다.",
@@ -101,7 +101,8 @@ async def daily(request: Request, query: DailyRankingQuery) -> HTTPResponse:
             "market": market,
             "kind": kind,
             "asOf": table["asOf"],
-            "source": queries.main_source(in_market),
+            "source": table["source"],
+            "excluded": queries.excluded_in(table, market),
             "data": queries.page_of(items, page, size),
         }
 
@@ -116,19 +117,17 @@ async def daily(request: Request, query: DailyRankingQuery) -> HTTPResponse:
     "/industries",
     tag="rankings",
     summary="산업 순위 (시가총액 합계, 등락률)",
-    response=Envelope(list[IndustryRank], {"total": int, **AS_OF}),
+    response=Envelope(list[IndustryRank], {"total": int, **MARKET_AS_OF}),
 )
 async def industries(request: Request) -> HTTPResponse:
     async def produce() -> dict[str, Any]:
-        table = await quotes.industry_table(request.app)
-        as_of, source = quotes.as_of_of(await quotes.all_quotes(request.app))
+        market, table = await quotes.industry_table(request.app)
         data = [{k: t[k] for k in IndustryRank.__annotations__} for t in table]
         return {
             "status": 200,
             "message": "산업 순위 조회를 완료했습니다.",
             "total": len(data),
-            "asOf": as_of,
-            "source": source,
+            **market.meta(),
             "data": data,
         }
 
@@ -143,7 +142,7 @@ async def industries(request: Request) -> HTTPResponse:
     summary="산업 내 기업 순위",
     query=Paging,
     errors=("INVALID_REQUEST", "NOT_FOUND"),
-    response=Envelope(list[RankedCompany], {**PAGE, **AS_OF, "industryId": int, "industryName": str}),
+    response=Envelope(list[RankedCompany], {**PAGE, **MARKET_AS_OF, "industryId": int, "industryName": str}),
 )
 async def industry_companies(request: Request, industry_id: int, query: Paging) -> HTTPResponse:
     page, size = query.page, query.size
@@ -152,8 +151,9 @@ async def industry_companies(request: Request, industry_id: int, query: Paging) 
         name = await request.app.ctx.db.fetchval("SELECT name FROM industries WHERE id = $1", industry_id)
         if name is None:
             raise ApiError("NOT_FOUND", "산업을 찾을 수 없습니다.")
-        items = [q for q in await quotes.all_quotes(request.app) if q["industryId"] == industry_id]
-        as_of, source = quotes.as_of_of(items)
+        market = await quotes.all_quotes(request.app)
+        items = [q for q in market.priced if q["industryId"] == industry_id]
+        left_out = sum(1 for q in market.unpriced if q["industryId"] == industry_id)
         return {
             "status": 200,
             "message": "산업 내 기업 순위 조회를 완료했습니다.",
@@ -162,8 +162,7 @@ async def industry_companies(request: Request, industry_id: int, query: Paging) 
             "total": len(items),
             "industryId": industry_id,
             "industryName": name,
-            "asOf": as_of,
-            "source": source,
+            **market.meta(left_out),
             "data": quotes.ranked_page(items, page, size),
         }
 

@@ -61,5 +61,6 @@ class IndustryRank(TypedDict):
     ksicCode: str
     name: str
     companyCount: int
+    excludedCount: int
     marketCap: int
     changePercent: float | None

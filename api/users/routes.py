@@ -34,7 +34,7 @@ from api.comparisons import queries as comparison_queries
 from api.http import auth, ratelimit
 from api.http.auth import Claims
 from api.http.errors import ApiError
-from api.http.operations import Envelope, operation
+from api.http.operations import MARKET_AS_OF, Envelope, operation
 from api.http.responses import ok
 from api.users import queries
 from api.users.shapes import (
@@ -261,14 +261,15 @@ def _favorite(row: asyncpg.Record, quote: dict[str, Any] | None) -> Favorite:
     tag="users",
     summary="즐겨찾기 목록",
     auth=True,
-    response=Envelope(list[Favorite], {"total": int}),
+    response=Envelope(list[Favorite], {"total": int, **MARKET_AS_OF}),
 )
 async def list_favorites(request: Request, user: Claims) -> HTTPResponse:
     db = request.app.ctx.db
     rows = await queries.favorites(db, user.user_id)
-    found = await quotes.quotes_for(db, [r["company_id"] for r in rows])
+    day, found = await quotes.quotes_for(db, [r["company_id"] for r in rows])
     data = [_favorite(r, found.get(r["company_id"])) for r in rows]
-    return ok(data, "즐겨찾기 목록 조회를 완료했습니다.", total=len(data))
+    meta = quotes.list_meta(day, sum(1 for f in data if f["price"] is None))
+    return ok(data, "즐겨찾기 목록 조회를 완료했습니다.", total=len(data), **meta)
 
 
 @operation(
@@ -290,7 +291,7 @@ async def add_favorite(request: Request, body: FavoriteRequest, user: Claims) ->
     row = await queries.add_favorite(db, user.user_id, body.companyId)
     if row is None:
         raise ApiError("ALREADY_EXISTS", "이미 즐겨찾기에 추가된 기업입니다.")
-    found = await quotes.quotes_for(db, [body.companyId])
+    _, found = await quotes.quotes_for(db, [body.companyId])
     return ok(_favorite(row, found.get(body.companyId)), "즐겨찾기에 추가했습니다.", status=201)
 
 

@@ -159,7 +159,9 @@ def test_ohlcv_bad_interval_or_range_is_400(client, query):
     assert_error(client.get(f"/api/companies/1/ohlcv?{query}"), 400, "INVALID_REQUEST")
 
 
-def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_url, redis_url):
+def test_ohlcv_intraday_simulated_bars_plus_open_bar(client, snapshot_database_url, redis_url):
+    """The snapshot has no intraday history: the 1m chart is kissim's simulated series (schema `sim`),
+    labelled as such, with its open bar; the daily chart stays real and never takes a simulated bar."""
     day = dt.datetime(2026, 8, 21, 9, 0, tzinfo=KST)
     rows = [
         (
@@ -181,7 +183,7 @@ def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_
     async def insert():
         conn = await asyncpg.connect(snapshot_database_url)
         await conn.executemany(
-            """INSERT INTO stock_prices_1m (symbol, bucket, open, high, low, close, volume, amount, source)
+            """INSERT INTO sim.stock_prices_1m (symbol, bucket, open, high, low, close, volume, amount, source)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
             rows,
         )
@@ -189,34 +191,36 @@ def test_ohlcv_intraday_from_bar_tables_plus_open_bar(client, snapshot_database_
 
     asyncio.run(insert())
     open_time = int((day + dt.timedelta(minutes=30)).timestamp())
-    redis.Redis.from_url(redis_url).set(
-        keys.open_bar("1m", "005930"),
-        orjson.dumps(
-            {
-                "time": open_time,
-                "open": 281000,
-                "high": 281500,
-                "low": 280900,
-                "close": 281200,
-                "volume": 77,
-                "amount": 21652400,
-                "tradeCount": 5,
-                "source": "kissim",
-            }
-        ),
-    )
+    r = redis.Redis.from_url(redis_url)
+    simulated_bar = {
+        "time": open_time,
+        "open": 281000,
+        "high": 281500,
+        "low": 280900,
+        "close": 281200,
+        "volume": 77,
+        "amount": 21652400,
+        "tradeCount": 5,
+        "source": "kissim",
+    }
+    r.set(keys.open_bar("1m", "005930"), orjson.dumps(simulated_bar))
     body = client.get("/api/companies/1/ohlcv?interval=1m").json()
     assert len(body["data"]) == 30 and body["data"][0]["time"] == int(day.timestamp())
     assert body["data"][-1]["close"] == 280079
     assert body["openBar"]["time"] == open_time and body["openBar"]["close"] == 281200
-    assert body["source"] == "kissim" and body["asOf"].startswith("2026-08-21T09:30")
+    assert body["source"] == "kissim" and body["simulated"] is True and body["asOf"].startswith("2026-08-21T09:30")
     # explicit range; the open bar is after `end`, so it is left out
     ranged = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:10:00&end=2026-08-21T09:14:00")
     assert [b["close"] for b in ranged.json()["data"]] == [280060, 280061, 280062, 280063, 280064]
     assert ranged.json()["openBar"] is None
-    # 15m/1h tables are empty in the snapshot: an empty list, not an error
-    empty = client.get("/api/companies/1/ohlcv?interval=15m").json()
-    assert empty["data"] == [] and empty["asOf"] is None
+    # no 1h bars of any kind for another company: an empty list, not an error
+    empty = client.get("/api/companies/2/ohlcv?interval=1h").json()
+    assert empty["data"] == [] and empty["asOf"] is None and empty["simulated"] is None
+    # the daily chart is the real KRX history: a simulated open bar of today is not attached to it
+    r.set(keys.open_bar("1d", "005930"), orjson.dumps({**simulated_bar, "time": int(day.timestamp())}))
+    daily = client.get("/api/companies/1/ohlcv?interval=1d").json()
+    assert daily["source"] == "krx" and daily["simulated"] is False and daily["openBar"] is None
+    assert daily["asOf"] == "2026-08-21"
 
 
 def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
@@ -246,21 +250,35 @@ def test_ohlcv_reports_gaps_in_the_feed(client, snapshot_database_url):
         }
     ]
     assert {b["time"] for b in body["data"]} >= set(repaired)
+    # shown on longer bars too, by kind: the real daily history shows a real feed's gap, not kissim's
+    sql(
+        snapshot_database_url,
+        """INSERT INTO ingest_gaps (source, cause, started_at, ended_at, symbols, status)
+           VALUES ('kis', 'restart', $1, $2, '{005930}', 'failed')""",
+        at(10, 0),
+        at(10, 5),
+    )
     daily = client.get("/api/companies/1/ohlcv?interval=1d&start=2026-08-03").json()  # not cached yet
-    assert [g["status"] for g in daily["gaps"]] == ["repaired"]  # shown on longer bars too
+    assert daily["simulated"] is False and [g["status"] for g in daily["gaps"]] == ["failed"]
     before = client.get("/api/companies/1/ohlcv?interval=1m&start=2026-08-21T09:00:00&end=2026-08-21T09:05:00")
     assert before.json()["gaps"] == []
+    # a symbol with no 1m bars of either kind yet (minutes after a restart) still shows its gap
+    [naver] = sql(snapshot_database_url, "SELECT id FROM companies WHERE symbol = '035420'")
+    assert not sql(snapshot_database_url, "SELECT 1 FROM sim.stock_prices_1m WHERE symbol = '035420'")
+    bare = client.get(f"/api/companies/{naver['id']}/ohlcv?interval=1m&end=2026-08-21T15:00:00").json()
+    assert bare["simulated"] is None and [g["status"] for g in bare["gaps"]] == ["pending"]
 
 
 def test_an_intraday_chart_asks_ingest_for_todays_bars(client, redis_url):
     """Opening a 1m/15m/1h chart (signed in or not) puts the symbol in `ingest:demand:history`, whose
-    symbols ingest fills from the minute-bar API (tests/ingest/test_backfill.py); a daily chart does not."""
+    symbols ingest fills from the minute-bar API (tests/ingest/test_backfill.py); a daily chart does not.
+    (A company no other test charts: a worker tells ingest at most every 30 s per symbol.)"""
     r = redis.Redis.from_url(redis_url)
     r.delete(keys.INGEST_HISTORY_DEMAND)
-    assert client.get("/api/companies/2/ohlcv?interval=1d").status == 200
+    assert client.get("/api/companies/4/ohlcv?interval=1d").status == 200
     assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 0
-    assert client.get("/api/companies/2/ohlcv?interval=15m").status == 200
-    symbol = client.get("/api/companies/2").json()["data"]["symbol"]
+    assert client.get("/api/companies/4/ohlcv?interval=15m").status == 200
+    symbol = client.get("/api/companies/4").json()["data"]["symbol"]
     assert abs(r.zscore(keys.INGEST_HISTORY_DEMAND, symbol) - time.time()) < 10
     assert client.get("/api/companies/3/ohlcv?interval=1m&end=2026-08-21T15:00:00").status == 200  # a past range
     assert r.zcard(keys.INGEST_HISTORY_DEMAND) == 1

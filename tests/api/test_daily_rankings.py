@@ -1,6 +1,6 @@
 """Daily rankings (거래량, 거래대금, 상승률, 하락률, 52주 신고가/신저가) against the bundled snapshot,
 each checked against its own SQL written differently (window functions instead of the api's
-lateral lookups), plus the ranking-day rule with bars added by hand."""
+lateral lookups), plus the ranking-day rule (the market day of every list) with bars added by hand."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_every_ranking_states_one_as_of_and_its_kind(client):
     for kind in KINDS:
         body = client.get(f"/api/rankings/daily?kind={kind}&size=5").json()
         assert body["status"] == 200 and body["kind"] == kind and body["market"] is None
-        assert body["asOf"] == SNAPSHOT_DAY and body["source"] == "krx"
+        assert body["asOf"] == SNAPSHOT_DAY and body["source"] == "krx" and body["excluded"] == 2656 - 1242
         assert body["page"] == 1 and body["size"] == 5 and len(body["data"]) == min(5, body["total"])
         assert {d["asOf"] for d in body["data"]} <= {SNAPSHOT_DAY}
         assert [d["rank"] for d in body["data"]] == list(range(1, len(body["data"]) + 1))
@@ -181,23 +181,23 @@ def uncached_api(snapshot_database_url, redis_url, output_dir):
     server.stop()
 
 
-def test_a_day_only_live_ingest_wrote_is_not_a_ranking_day(uncached_api, snapshot_database_url):
-    """40 stocks with a newer bar (what ingest alone writes) leave the ranking on the snapshot's last
-    day; once a quarter of the listed companies have one, the newer day is the ranking day."""
+def test_the_ranking_day_is_the_market_day_of_one_source(uncached_api, snapshot_database_url):
+    """Bars of a newer day that no market-wide data set covers (what ingest alone writes) leave the
+    ranking on the snapshot's last day; once the price backfill records its KIS data set for the
+    newer day, that day is the ranking day — of that source only, the other stocks counted out."""
     client = Client(uncached_api.url)
     day = dt.datetime(2026, 8, 24, tzinfo=KST)
     copy_day = """
         INSERT INTO stock_prices_1d (symbol, bucket, open, high, low, close, volume, amount, source)
-        SELECT symbol, $1, open, high, low, close, volume, NULL, 'kissim' FROM stock_prices_1d
+        SELECT symbol, $1, open, high, low, close, volume, NULL, 'kis' FROM stock_prices_1d
         WHERE bucket = $2 ORDER BY symbol LIMIT $3"""
     last = dt.datetime.fromisoformat(SNAPSHOT_DAY).replace(tzinfo=KST)
     try:
-        sql(snapshot_database_url, copy_day, day, last, 40)
+        sql(snapshot_database_url, copy_day, day, last, 700)
         body = client.get("/api/rankings/daily?kind=volume&size=1").json()
         assert body["asOf"] == SNAPSHOT_DAY and body["total"] == 1242 and body["source"] == "krx"
 
-        sql(snapshot_database_url, "DELETE FROM stock_prices_1d WHERE bucket = $1", day)
-        sql(snapshot_database_url, copy_day, day, last, 700)  # 700 of 2,656 listed ≥ 25 %
+        sql(snapshot_database_url, "INSERT INTO data_sources (name, as_of) VALUES ('kis.prices_daily', '2026-08-24')")
         # one stock reaches exactly its prior 52-week high (not new), another goes one won above it
         prior = {
             r["symbol"]: r["prior_high"]
@@ -226,7 +226,7 @@ def test_a_day_only_live_ingest_wrote_is_not_a_ranking_day(uncached_api, snapsho
             prior[above] + 1,
         )
         body = client.get("/api/rankings/daily?kind=volume&size=1").json()
-        assert body["asOf"] == "2026-08-24" and body["total"] == 700 and body["source"] == "kissim"
+        assert (body["asOf"], body["total"], body["source"], body["excluded"]) == ("2026-08-24", 700, "kis", 2656 - 700)
         highs = {d["symbol"] for d in _all(client, "high52w")[1]}
         assert above in highs and equal not in highs
         # the same bars one day later: the previous close is the copied day's, so nothing changed
@@ -234,3 +234,4 @@ def test_a_day_only_live_ingest_wrote_is_not_a_ranking_day(uncached_api, snapsho
         assert {d["changePercent"] for d in gainers} == {0.0}
     finally:
         sql(snapshot_database_url, "DELETE FROM stock_prices_1d WHERE bucket = $1", day)
+        sql(snapshot_database_url, "DELETE FROM data_sources WHERE name = 'kis.prices_daily'")

@@ -36,7 +36,9 @@ def sql(url: str, statement: str, *args):
 
 def test_company_ranking_by_market_cap(client, snapshot_database_url):
     body = client.get("/api/rankings/companies?size=50").json()
-    assert body["total"] == 2656 and body["asOf"] == "2026-08-21" and body["source"] == "krx"
+    # one market day: the snapshot's 2026-08-21 (1,242 companies have a bar that day; 1,414 do not)
+    assert body["total"] == 1242 and body["asOf"] == "2026-08-21" and body["source"] == "krx"
+    assert body["excluded"] == 2656 - 1242
     data = body["data"]
     assert [d["rank"] for d in data] == list(range(1, 51))
     assert data[0]["name"] == "삼성전자" and data[1]["name"] == "SK하이닉스"
@@ -46,9 +48,8 @@ def test_company_ranking_by_market_cap(client, snapshot_database_url):
     top = sql(
         snapshot_database_url,
         """
-        SELECT c.symbol, c.shares_outstanding * l.close AS cap FROM companies c
-        CROSS JOIN LATERAL (SELECT close FROM stock_prices_1d WHERE symbol = c.symbol
-                            ORDER BY bucket DESC LIMIT 1) l
+        SELECT c.symbol, c.shares_outstanding * d.close AS cap FROM companies c
+        JOIN stock_prices_1d d ON d.symbol = c.symbol AND d.bucket = '2026-08-21 00:00+09'
         ORDER BY cap DESC NULLS LAST LIMIT 1""",
     )[0]
     assert data[0]["symbol"] == top["symbol"] and data[0]["marketCap"] == top["cap"]
@@ -58,7 +59,7 @@ def test_company_ranking_by_market_cap(client, snapshot_database_url):
 
 def test_ranking_by_market_is_cached(client, redis_url):
     kosdaq = client.get("/api/rankings/companies?market=KOSDAQ&size=5").json()
-    assert kosdaq["total"] == 1815 and all(d["market"] == "KOSDAQ" for d in kosdaq["data"])
+    assert kosdaq["total"] + kosdaq["excluded"] == 1815 and all(d["market"] == "KOSDAQ" for d in kosdaq["data"])
     assert kosdaq["data"][0]["rank"] == 1
     r = redis.Redis.from_url(redis_url)
     assert 0 < r.ttl("cache:rankings:companies:KOSDAQ:1:5") <= 300
@@ -70,7 +71,8 @@ def test_industry_rankings(client):
     data = client.get("/api/rankings/industries").json()["data"]
     assert data[0]["rank"] == 1 and data[0]["marketCap"] >= data[1]["marketCap"]
     assert all(set(d) >= {"industryId", "name", "companyCount", "marketCap", "changePercent"} for d in data)
-    assert sum(d["companyCount"] for d in data) >= 2600
+    assert sum(d["companyCount"] for d in data) == 1242
+    assert sum(d["companyCount"] + d["excludedCount"] for d in data) >= 2600
     top = data[0]
     within = client.get(f"/api/rankings/industries/{top['industryId']}/companies?size=100").json()
     assert within["total"] == top["companyCount"] and within["industryName"] == top["name"]

@@ -66,6 +66,12 @@ def test_openapi_documents_every_route(client):
     assert signup["responses"]["201"]["content"]["application/json"]["schema"]["example"]["userId"] == 550
     assert "429" in signup["responses"] and "Retry-After" in signup["responses"]["429"]["headers"]
     assert spec["components"]["schemas"]["ComparisonRequest"]["example"]["companies"] == [1, 2, 3]
+    # 주봉/월봉, and a chart says whether it is simulated; lists say their market day and exclusions
+    ohlcv = spec["paths"]["/api/companies/{companyId}/ohlcv"]["get"]
+    interval = next(p for p in ohlcv["parameters"] if p["name"] == "interval")
+    assert interval["schema"]["enum"] == ["1m", "15m", "1h", "1d", "1w", "1mo"]
+    assert "simulated" in str(ohlcv["responses"]["200"])
+    assert "excluded" in str(spec["paths"]["/api/rankings/companies"]["get"]["responses"]["200"])
 
 
 def _resolve_refs(spec: dict) -> None:

@@ -1,3 +1,5 @@
+"""The migration runner and the schema it builds, on TimescaleDB and on plain PostgreSQL."""
+
 import asyncio
 import shutil
 
@@ -6,15 +8,23 @@ import pytest
 
 from db import migrate
 
+pytestmark = pytest.mark.storage
+
 
 def _run(coro):
     return asyncio.run(coro)
 
 
-async def _tables(url):
+async def _tables(url, schema="public"):
+    """Every table, view and materialized view of a schema (TimescaleDB's aggregates are views)."""
     conn = await asyncpg.connect(url)
     try:
-        return {r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")}
+        rows = await conn.fetch(
+            """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm')""",
+            schema,
+        )
+        return {r["relname"] for r in rows}
     finally:
         await conn.close()
 
@@ -38,10 +48,16 @@ def test_schema_has_every_table_and_is_recorded(database_url):
         "stock_prices_15m",
         "stock_prices_1h",
         "stock_prices_1d",
+        "stock_prices_1w",
+        "stock_prices_1mo",
         "index_data",
+        "index_data_1w",
+        "index_data_1mo",
         "schema_migrations",
     ):
         assert table in tables
+    simulated = _run(_tables(database_url, "sim"))
+    assert simulated >= {"stock_ticks", "stock_prices_1m", "stock_prices_15m", "stock_prices_1h", "stock_prices_1d"}
     assert _run(migrate.apply_url(database_url)) == []  # second run: nothing pending
 
 
@@ -71,6 +87,7 @@ def test_changed_applied_migration_is_refused(services, tmp_path):
         _run(migrate.apply_url(url, sql_dir))
 
 
+@pytest.mark.plain_postgres
 def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
     async def scenario():
         conn = await asyncpg.connect(database_url)
@@ -78,7 +95,12 @@ def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
             for age in ("8 days", "1 hour"):
                 await conn.execute(
                     f"""INSERT INTO stock_ticks VALUES (now() - interval '{age}', '005930', 100, 1,
-                        {1 if age == "8 days" else 2}, 0, 0, 1, now(), 'kissim')"""
+                        {1 if age == "8 days" else 2}, 0, 0, 1, now(), 'kis')"""
+                )
+                await conn.execute(
+                    f"""INSERT INTO sim.stock_prices_1d (symbol, bucket, open, high, low, close, volume, source)
+                        VALUES ('005930', now() - interval '{"31 days" if age == "8 days" else "1 day"}',
+                                1, 1, 1, 1, 1, 'kissim')"""
                 )
             result = {r["table_name"]: r["deleted"] for r in await conn.fetch("SELECT * FROM enforce_retention()")}
             left = await conn.fetchval("SELECT count(*) FROM stock_ticks")
@@ -87,5 +109,5 @@ def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
             await conn.close()
 
     result, left = _run(scenario())
-    assert result["stock_ticks"] == 1
+    assert result["stock_ticks"] == 1 and result["sim.stock_prices_1d"] == 1
     assert left == 1

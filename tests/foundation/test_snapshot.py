@@ -1,8 +1,13 @@
+"""The bundled KRX snapshot loads, reloads idempotently, and (TimescaleDB) fills the aggregates."""
+
 import asyncio
 
 import asyncpg
+import pytest
 
 from db import snapshot
+
+pytestmark = pytest.mark.storage
 
 
 def test_hangul_initials():
@@ -67,3 +72,31 @@ def test_daily_bar_is_stored_at_kst_midnight(snapshot_database_url):
     bar = asyncio.run(first_bar())
     assert bar["bucket"].isoformat() == "2023-12-04T15:00:00+00:00"  # 2023-12-05 00:00 KST
     assert (bar["open"], bar["high"], bar["low"], bar["close"], bar["volume"]) == (9350, 9550, 9330, 9550, 78661)
+
+
+def test_weekly_and_monthly_rollups_cover_the_whole_snapshot(snapshot_database_url, storage):
+    """On TimescaleDB the snapshot load refreshes the aggregates over all of history (their policies
+    only look back weeks): everything is materialized, nothing is left to aggregate at query time."""
+
+    async def counts():
+        conn = await asyncpg.connect(snapshot_database_url)
+        try:
+            weeks = await conn.fetchval("SELECT count(*) FROM stock_prices_1w")
+            months = await conn.fetchval("SELECT count(*) FROM stock_prices_1mo")
+            expected_weeks = await conn.fetchval(
+                "SELECT count(DISTINCT (symbol, date_trunc('week', bucket, 'Asia/Seoul'))) FROM stock_prices_1d"
+            )
+            materialized = None
+            if storage == "timescaledb":
+                table = await conn.fetchval(
+                    """SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name)
+                       FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1w'"""
+                )
+                materialized = await conn.fetchval(f"SELECT count(*) FROM {table}")
+            return weeks, months, expected_weeks, materialized
+        finally:
+            await conn.close()
+
+    weeks, months, expected_weeks, materialized = asyncio.run(counts())
+    assert weeks == expected_weeks and 0 < months < weeks
+    assert materialized == (weeks if storage == "timescaledb" else None)

@@ -60,7 +60,7 @@ def kissim_minutes(kissim: Kissim, symbol: str) -> dict[int, list[int]]:
 def stored_minutes(database_url: str, symbol: str) -> dict[int, list[int]]:
     rows = query(
         database_url,
-        "SELECT bucket, open, high, low, close, volume FROM stock_prices_1m WHERE symbol = $1 AND bucket >= $2",
+        "SELECT bucket, open, high, low, close, volume FROM sim.stock_prices_1m WHERE symbol = $1 AND bucket >= $2",
         symbol,
         kst_midnight(kst_today()),
     )

@@ -1,5 +1,5 @@
-"""`kill -9` of ingest while it streams from kissim: the next process takes the Redis lock over at
-once (the holder is provably dead), streams again within 5 s, records the gap in `ingest_gaps`,
+"""`kill -9` of ingest while it streams from kissim (its rows in schema `sim`): the next process takes
+the Redis lock over at once (the holder is provably dead), streams again within 5 s, records the gap in `ingest_gaps`,
 shows it in `ingest:status`, and repairs the gap's 1-minute bars from the REST minute-bar API
 (kissim's bars are built from every trade its market made, sent or not)."""
 
@@ -46,7 +46,7 @@ def status(r) -> dict:
 
 
 def newest_tick(database_url: str) -> dt.datetime | None:
-    return query(database_url, "SELECT max(time) AS t FROM stock_ticks")[0]["t"]
+    return query(database_url, "SELECT max(time) AS t FROM sim.stock_ticks")[0]["t"]
 
 
 def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, redis_url, r, output_dir):
@@ -123,7 +123,7 @@ def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, r
             int(row["bucket"].timestamp()): row
             for row in query(
                 database_url,
-                "SELECT * FROM stock_prices_1m WHERE symbol = $1 AND bucket BETWEEN $2 AND $3",
+                "SELECT * FROM sim.stock_prices_1m WHERE symbol = $1 AND bucket BETWEEN $2 AND $3",
                 symbol,
                 first_minute,
                 last_minute,
@@ -139,7 +139,7 @@ def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, r
         # bars outside the gap are the pipeline's own
         before = query(
             database_url,
-            "SELECT count(*) AS n FROM stock_prices_1m WHERE symbol = $1 AND bucket < $2 AND trade_count IS NULL",
+            "SELECT count(*) AS n FROM sim.stock_prices_1m WHERE symbol = $1 AND bucket < $2 AND trade_count IS NULL",
             symbol,
             first_minute,
         )

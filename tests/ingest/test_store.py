@@ -8,11 +8,15 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from ingest.metrics import Metrics
 from ingest.writer import PgWriter
 from tests.ingest.helpers import query
 from tests.support.kis_records import TradeSpec, trade_frame
 from tests.support.reference_engine import ReferenceEngine
+
+pytestmark = pytest.mark.storage
 
 # H0STCNT0 frames of the protocol reference's fixture file (external-apis.md §1.11)
 FRAMES = [

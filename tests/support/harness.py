@@ -2,6 +2,10 @@
 fresh databases cloned from migrated templates, and a real api server process.
 
 Other test modules use these through the fixtures in tests/conftest.py.
+
+Storage: the session's PostgreSQL runs with TimescaleDB preloaded (the default, like `make run`), or
+as plain PostgreSQL with KRX_TEST_STORAGE=postgres. `make test` runs every suite on TimescaleDB and
+then the storage tests (marker `storage`) once more on plain PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,6 +27,15 @@ from devtools.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+STORAGES = ("timescaledb", "postgres")
+
+
+def storage_under_test() -> str:
+    """KRX_TEST_STORAGE: `timescaledb` (default) or `postgres`."""
+    storage = os.environ.get("KRX_TEST_STORAGE", "timescaledb")
+    if storage not in STORAGES:
+        raise RuntimeError(f"KRX_TEST_STORAGE={storage!r}: expected one of {', '.join(STORAGES)}")
+    return storage
 
 
 @dataclass
@@ -31,16 +44,35 @@ class Services:
     redis: EmbeddedRedis
     admin_url: str  # the `postgres` database, for CREATE DATABASE
     redis_url: str
+    storage: str = "timescaledb"
 
     def url_for(self, database: str) -> str:
         return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
 
 
-def start_services(root: Path) -> Services:
-    pg = EmbeddedPostgres(root / "postgres", database="postgres")
+def start_services(root: Path, storage: str | None = None) -> Services:
+    storage = storage or storage_under_test()
+    timescale = storage == "timescaledb"
+    if timescale:
+        from devtools import timescale as timescale_build
+
+        if not timescale_build.installed():
+            raise RuntimeError(
+                "TimescaleDB is not built into the embedded PostgreSQL: run `make setup` "
+                "(or set KRX_TEST_STORAGE=postgres to test on plain PostgreSQL)"
+            )
+    pg = EmbeddedPostgres(root / "postgres", database="postgres", timescale=timescale)
     admin_url = pg.start()
     redis_server = EmbeddedRedis(root / "redis")
-    return Services(pg, redis_server, admin_url, redis_server.start())
+    return Services(pg, redis_server, admin_url, redis_server.start(), storage)
+
+
+async def has_timescale(database_url: str) -> bool:
+    conn = await asyncpg.connect(database_url)
+    try:
+        return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')"))
+    finally:
+        await conn.close()
 
 
 async def _create_database(admin_url: str, name: str, template: str | None = None) -> None:
@@ -53,6 +85,24 @@ async def _create_database(admin_url: str, name: str, template: str | None = Non
         await conn.close()
 
 
+async def _close_to_connections(admin_url: str, name: str) -> None:
+    """A template must have no session while it is copied; TimescaleDB's scheduler and policy jobs
+    connect to every database that allows it, so a template allows none."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        for _ in range(100):
+            others = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1", name
+            )
+            if not others:
+                return
+            await asyncio.sleep(0.05)
+        raise RuntimeError(f"sessions on template {name} did not end")
+    finally:
+        await conn.close()
+
+
 def build_template(services: Services, name: str, with_snapshot: bool) -> None:
     async def build() -> None:
         await _create_database(services.admin_url, name)
@@ -60,6 +110,7 @@ def build_template(services: Services, name: str, with_snapshot: bool) -> None:
         await migrate.apply_url(url)
         if with_snapshot:
             await snapshot.load(url, progress=False)
+        await _close_to_connections(services.admin_url, name)
 
     asyncio.run(build())
 

@@ -11,6 +11,11 @@ export type SourceInfo = {
   kind: 'live' | 'simulated' | 'snapshot' | 'delayed' | 'unknown';
 };
 
+/** kissim's replay: shown, labelled, never counted as real market data. */
+export function isSimulatedSource(source: DataSource | null | undefined): boolean {
+  return source === 'kissim';
+}
+
 export function describeSource(source: DataSource | null | undefined, asOf: string | number | null | undefined): SourceInfo {
   const when = asOf === null || asOf === undefined || asOf === '' ? null : asOf;
   const dt = when === null ? null : formatKstDateTime(when);

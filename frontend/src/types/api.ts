@@ -144,6 +144,10 @@ export type ComparisonDetail = {
   createdAt?: string | null;
   period: ComparisonPeriod;
   baseDate?: string | null;
+  endDate?: string | null;
+  asOf?: string | null;
+  source?: string | null;
+  excluded?: number | null;
   companies: (ComparisonCompanyRef & {
     market?: Market;
     price?: number | null;
@@ -164,9 +168,14 @@ export type Industry = {
   ksicCode?: string | null;
   name: string;
   companyCount?: number | null;
+  /** companies of the industry without a price on the list's as-of day (left out of the totals) */
+  excludedCount?: number | null;
   marketCap?: number | null;
   changePercent?: number | null;
   topCompanies?: CompanySearchItem[];
+  asOf?: string | null;
+  source?: string | null;
+  excluded?: number | null;
 };
 
 export type IndexPoint = OhlcvPoint & { change?: number | null; changePercent?: number | null };
@@ -188,6 +197,7 @@ export type IndustryRankingRow = {
   industryId: number;
   name: string;
   companyCount?: number | null;
+  excludedCount?: number | null;
   marketCap?: number | null;
   changePercent?: number | null;
 };

@@ -1,7 +1,7 @@
 // Home: KOSPI/KOSDAQ, market-cap top 10, industry ranking, favorites (signed in), trending keywords.
 import { Link } from 'react-router';
 import { Card } from '@/components/ui/card';
-import { AsOfText } from '@/components/ui/source-note';
+import { MarketAsOf } from '@/components/ui/source-note';
 import { FavoritesList } from '@/features/favorites/components/favorites-list';
 import { IndexCard } from '@/features/indices/components/index-card';
 import { KeywordsPanel } from '@/features/news/components/keywords-panel';
@@ -29,7 +29,7 @@ export default function HomeRoute() {
           id="home-top"
           action={
             <span className="flex items-center gap-2">
-              <AsOfText asOf={top.data?.asOf ?? null} />
+              <MarketAsOf asOf={top.data?.asOf} source={top.data?.source} excluded={top.data?.excluded as number | undefined} />
               <Link to="/rankings" className="text-sm font-medium text-blue-700 hover:underline">
                 전체 순위 →
               </Link>
@@ -70,9 +70,16 @@ export default function HomeRoute() {
         title="산업별 시가총액 순위"
         id="home-ind"
         action={
-          <Link to="/rankings?tab=industries" className="text-sm font-medium text-blue-700 hover:underline">
-            전체 보기 →
-          </Link>
+          <span className="flex items-center gap-2">
+            <MarketAsOf
+              asOf={industries.data?.asOf}
+              source={industries.data?.source}
+              excluded={industries.data?.excluded as number | undefined}
+            />
+            <Link to="/rankings?tab=industries" className="text-sm font-medium text-blue-700 hover:underline">
+              전체 보기 →
+            </Link>
+          </span>
         }
       >
         <IndustryRankingTable query={industries} limit={10} />

@@ -3,7 +3,7 @@
 import { useSearchParams } from 'react-router';
 import { Card } from '@/components/ui/card';
 import { Pagination } from '@/components/ui/pagination';
-import { AsOfText, SourceBadge } from '@/components/ui/source-note';
+import { ExcludedNote, MarketAsOf, SourceBadge } from '@/components/ui/source-note';
 import { Tabs, TabPanel } from '@/components/ui/tabs';
 import { useCompanyRanking, useDailyRanking, useIndustryRanking, type MarketFilter } from '@/features/rankings/api/rankings';
 import { DailyRankingTable } from '@/features/rankings/components/daily-ranking-table';
@@ -53,7 +53,7 @@ function CompanyRanking({ market, page, onChange }: RankingProps) {
       title="시가총액 순위"
       action={
         <div className="flex items-center gap-2">
-          <AsOfText asOf={q.data?.asOf ?? null} />
+          <MarketAsOf asOf={q.data?.asOf} source={q.data?.source} excluded={q.data?.excluded as number | undefined} />
           <MarketButtons market={market} onChange={(m) => onChange(m, 1)} />
         </div>
       }
@@ -81,6 +81,7 @@ function DailyRanking({ kind, market, page, onChange }: RankingProps & { kind: D
             </span>
           ) : null}
           {q.data?.source ? <SourceBadge source={q.data.source} asOf={asOf} /> : null}
+          <ExcludedNote excluded={q.data?.excluded as number | undefined} className="text-xs text-slate-500" />
           <MarketButtons market={market} onChange={(m) => onChange(m, 1)} />
         </div>
       }
@@ -135,7 +136,16 @@ export default function RankingsRoute() {
         {tab === 'companies' ? (
           <CompanyRanking market={market} page={page} onChange={change} />
         ) : tab === 'industries' ? (
-          <Card title="산업 순위 (시가총액 합계)">
+          <Card
+            title="산업 순위 (시가총액 합계)"
+            action={
+              <MarketAsOf
+                asOf={industries.data?.asOf}
+                source={industries.data?.source}
+                excluded={industries.data?.excluded as number | undefined}
+              />
+            }
+          >
             <IndustryRankingTable query={industries} />
           </Card>
         ) : (

@@ -5,7 +5,15 @@ import { isIntraday, mergeOpenBar, normalizeBars, type Bar, type Interval, type 
 import { normalizeGaps, type FeedGap } from '@/lib/chart/gaps';
 import type { OhlcvPoint } from '@/types/api';
 
-export type OhlcvResult = { bars: Bar[]; interval: Interval; asOf: string | null; source: string | null; gaps: FeedGap[] };
+/** `simulated`: the bars are kissim's replay (true), real history (false), or there are none (null). */
+export type OhlcvResult = {
+  bars: Bar[];
+  interval: Interval;
+  asOf: string | null;
+  source: string | null;
+  simulated: boolean | null;
+  gaps: FeedGap[];
+};
 
 export async function fetchOhlcv(companyId: string, interval: Interval, signal?: AbortSignal): Promise<OhlcvResult> {
   const res = await apiRequest<OhlcvPoint[]>(`/companies/${encodeURIComponent(companyId)}/ohlcv`, { query: { interval }, signal });
@@ -16,6 +24,7 @@ export async function fetchOhlcv(companyId: string, interval: Interval, signal?:
     interval,
     asOf: (res.asOf as string | null) ?? null,
     source: (res.source as string | null) ?? null,
+    simulated: typeof res.simulated === 'boolean' ? res.simulated : null,
     gaps: normalizeGaps(res.gaps),
   };
 }

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { SourceNote } from '@/components/ui/source-note';
+import { isSimulatedSource } from '@/lib/data-source';
 import { StreamStatusBadge } from '@/components/stream-status';
 import {
   formatChangeArrow,
@@ -82,7 +83,10 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
   const now = useNow(5_000);
   const [watchingSince] = useState(() => Date.now());
 
-  const tick = quote?.tick;
+  // A simulated tick (kissim's demo) never stands in for the company's real figures: it is shown
+  // on its own line, labelled, and the header keeps the real history's price, range and market cap.
+  const simulatedTick = quote && isSimulatedSource(quote.tick.source) ? quote.tick : undefined;
+  const tick = simulatedTick ? undefined : quote?.tick;
   const price = tick?.price ?? company.price;
   const change = tick?.change ?? company.change;
   const pct = tick?.changePercent ?? company.changePercent;
@@ -124,8 +128,8 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
 
       <div className="mt-3 flex flex-wrap items-end gap-x-4 gap-y-1">
         <span
-          key={flash?.key ?? 'static'}
-          className={`rounded px-1 text-3xl font-bold tracking-tight sm:text-4xl ${toneTextClass(change ?? pct)} ${flash ? (flash.dir === 'up' ? 'flash-up' : 'flash-down') : ''}`}
+          key={tick ? (flash?.key ?? 'static') : 'static'}
+          className={`rounded px-1 text-3xl font-bold tracking-tight sm:text-4xl ${toneTextClass(change ?? pct)} ${tick && flash ? (flash.dir === 'up' ? 'flash-up' : 'flash-down') : ''}`}
           data-testid="live-price"
           data-tick-count={quote?.count ?? 0}
           aria-live="off"
@@ -143,10 +147,29 @@ export function CompanyHeader({ company, favoriteSlot }: { company: Company; fav
           </Badge>
         ) : null}
       </div>
+      {simulatedTick ? (
+        <p className="mt-1 flex flex-wrap items-center gap-2 text-sm" data-testid="simulated-price">
+          <Badge tone="violet">시뮬레이션</Badge>
+          <span
+            key={flash?.key ?? 'static'}
+            className={`rounded px-1 font-semibold ${toneTextClass(simulatedTick.change ?? simulatedTick.changePercent)} ${flash ? (flash.dir === 'up' ? 'flash-up' : 'flash-down') : ''}`}
+          >
+            {formatPrice(simulatedTick.price)}원 {formatChangeArrow(simulatedTick.change)} ({formatPercent(simulatedTick.changePercent)})
+          </span>
+          <span className="text-xs text-slate-500">
+            시뮬레이터(kissim)의 재생 시세입니다. 실제 시세가 아니며 위 수치에 반영되지 않습니다.
+          </span>
+        </p>
+      ) : null}
 
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
         {tick ? (
           <SourceNote source={tick.source ?? null} asOf={tick.timestamp} />
+        ) : simulatedTick ? (
+          <>
+            <SourceNote source={company.source} asOf={company.asOf} />
+            <SourceNote source={simulatedTick.source ?? null} asOf={simulatedTick.timestamp} />
+          </>
         ) : (
           <SourceNote source={company.source} asOf={company.asOf} />
         )}

@@ -1,6 +1,7 @@
 // The company's price chart: interval switcher (1분 … 월), indicator switches, history from the
 // api, live forming candle from the stream (signed-in users), gaps in the live feed (marked bars and
-// a note), and honest loading / empty / error states at the chart's height.
+// a note), and honest loading / empty / error states at the chart's height. One series per chart:
+// real history is never extended by simulated ticks, nor the reverse.
 import { useCallback, useMemo, useRef } from 'react';
 import { IndicatorToolbar } from '@/components/charts/indicator-toolbar';
 import { CandleChart } from '@/components/charts/lazy';
@@ -12,11 +13,17 @@ import { useOhlcv } from '@/features/companies/api/ohlcv';
 import { ApiError } from '@/lib/api-client';
 import { INTERVALS, INTERVAL_LABELS, INTERVAL_NAMES, isIntraday, type Interval, type TickLike } from '@/lib/chart/bars';
 import { describeGap, gapMarkers } from '@/lib/chart/gaps';
+import { isSimulatedSource } from '@/lib/data-source';
 import { chartHeight } from '@/lib/indicators/catalog';
 import { useIndicatorSelection } from '@/lib/indicators/preferences';
 import { subscribeSymbolEvents } from '@/lib/stream/live';
 
 const HEIGHT = 420;
+
+/** A live tick may extend the chart only when it is of the chart's kind (simulated or real). */
+function sameKind(tickSource: string | null | undefined, simulatedSeries: boolean | null): boolean {
+  return simulatedSeries === null || isSimulatedSource(tickSource) === simulatedSeries;
+}
 
 export function PriceChart({
   companyId,
@@ -37,12 +44,13 @@ export function PriceChart({
   const wrapRef = useRef<HTMLDivElement>(null);
   const liveCount = useRef(0);
 
+  const simulatedSeries = q.data?.simulated ?? null;
   const subscribeLive = useCallback(
     (onTick: (t: TickLike) => void) =>
       subscribeSymbolEvents(symbol, (e) => {
-        if (e.kind === 'tick') onTick(e.tick);
+        if (e.kind === 'tick' && sameKind(e.tick.source, simulatedSeries)) onTick(e.tick);
       }),
-    [symbol],
+    [symbol, simulatedSeries],
   );
 
   const onLiveBar = useCallback(() => {
@@ -101,6 +109,7 @@ export function PriceChart({
         data-interval={data?.interval ?? ''}
         data-requested-interval={interval}
         data-bars={data?.bars.length ?? 0}
+        data-simulated={data?.simulated === null || data?.simulated === undefined ? '' : String(data.simulated)}
       >
         {unsupported ? (
           <div style={{ height }} data-testid="interval-unsupported">
@@ -148,7 +157,12 @@ export function PriceChart({
       {data && data.gaps.length > 0 ? (
         <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid="feed-gaps" aria-label="실시간 수집 공백과 보충">
           {data.gaps.map((gap) => (
-            <li key={`${gap.start}-${gap.end}`} data-gap-status={gap.status} className="flex items-start gap-1.5">
+            <li
+              key={`${gap.start}-${gap.end}`}
+              data-gap-status={gap.status}
+              data-gap-cause={gap.cause}
+              className="flex items-start gap-1.5"
+            >
               <span
                 aria-hidden="true"
                 className={`mt-1 inline-block h-2 w-2 shrink-0 ${gap.status === 'repaired' ? 'bg-amber-700' : 'rounded-full bg-slate-600'}`}

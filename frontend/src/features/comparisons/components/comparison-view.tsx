@@ -7,6 +7,7 @@ import { Card } from '@/components/ui/card';
 import { ChangeText } from '@/components/ui/change';
 import { Skeleton, SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
+import { MarketAsOf } from '@/components/ui/source-note';
 import { PERIODS, useComparison } from '@/features/comparisons/api/comparisons';
 import { normalizeLinePoints } from '@/lib/chart/bars';
 import { formatKrwCompact, formatKstDate, formatNumber, formatPercent, formatPrice, toneTextClass } from '@/lib/format';
@@ -79,6 +80,7 @@ export function ComparisonView({
             {detail.createdAt ? `${formatKstDate(detail.createdAt)} 생성 · ` : ''}
             {detail.baseDate ? `기준일 ${formatKstDate(detail.baseDate)} 종가 = 0%` : ''}
           </p>
+          <MarketAsOf asOf={detail.asOf} source={detail.source} excluded={detail.excluded} className="block" />
         </div>
         <div role="group" aria-label="비교 기간" className="inline-flex rounded-lg border border-slate-300 bg-slate-50 p-0.5">
           {PERIODS.map((p) => (

@@ -4,6 +4,7 @@ import { NewsList } from '@/components/news-list';
 import { CollectorIdleNotice } from '@/components/collector-idle-notice';
 import { OutlookCard } from '@/components/outlook-card';
 import { Button } from '@/components/ui/button';
+import { MarketAsOf } from '@/components/ui/source-note';
 import { ChangeText } from '@/components/ui/change';
 import { Skeleton, SkeletonRows } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
@@ -20,7 +21,7 @@ export function IndustryHeader({ industry }: { industry: Industry }) {
       </h1>
       <dl className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3">
         <div>
-          <dt className="text-xs text-slate-500">상장 기업 수</dt>
+          <dt className="text-xs text-slate-500">상장 기업 수 (가격 있는 기업)</dt>
           <dd className="font-medium">{formatNumber(industry.companyCount)}개</dd>
         </div>
         <div>
@@ -34,6 +35,7 @@ export function IndustryHeader({ industry }: { industry: Industry }) {
           </dd>
         </div>
       </dl>
+      <MarketAsOf asOf={industry.asOf} source={industry.source} excluded={industry.excluded} className="mt-2 block" />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { Card } from '@/components/ui/card';
 import { ChangeText } from '@/components/ui/change';
 import { Pagination } from '@/components/ui/pagination';
 import { SkeletonRows } from '@/components/ui/skeleton';
+import { MarketAsOf } from '@/components/ui/source-note';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { useCompanySearch } from '@/features/search/api/search-companies';
 import { addRecent } from '@/features/search/recent-searches';
@@ -22,6 +23,7 @@ export function SearchResults({ keyword, page, onPage }: { keyword: string; page
         <EmptyState>일치하는 기업이 없습니다. 종목코드(예: 005930)나 초성(예: ㅅㅅㅈㅈ)으로도 찾을 수 있습니다.</EmptyState>
       ) : (
         <>
+          <MarketAsOf asOf={q.data.asOf} source={q.data.source} excluded={q.data.excluded as number | undefined} className="mb-1 block" />
           <ul className="divide-y divide-slate-100">
             {q.data.data.map((c) => (
               <li key={c.companyId}>
