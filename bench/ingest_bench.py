@@ -276,13 +276,14 @@ def main() -> None:
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(
-        "| storage | engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | caught up | "
-        "wire p50 / p99 / p99.9 / max ms (samples) | old p50 / p99 ms |"
+        "| storage | engine | offered trades/s | sustained trades/s | DB rows/s | lag (1st half → 2nd half) | "
+        "caught up | wire p50 / p99 / p99.9 / max ms (samples) | old p50 / p99 ms |"
     )
     print("|---|---|---:|---:|---:|---|---|---|---|")
     for res in results:
         print(
-            f"| {res['storage']} | {res['engine']} | {res['offered']:,} | {res['sustained']:,} | {res['db_rows_s']:,} | "
+            f"| {res['storage']} | {res['engine']} | {res['offered']:,} | {res['sustained']:,} | "
+            f"{res['db_rows_s']:,} | "
             f"{res['lag_first_half']:,} → {res['lag_second_half']:,} | {'yes' if res['caught_up'] else 'NO'} | "
             f"{res['wire_p50_ms']} / {res['wire_p99_ms']} / {res['wire_p999_ms']} / {res['wire_max_ms']} "
             f"({res['wire_samples']:,}) | {res['old_p50_ms']} / {res['old_p99_ms']} |"
