@@ -1201,6 +1201,7 @@ def run(args) -> dict:
     plat = Platform(args, root, out)
     roles: list[Role] = []
     try:
+        info["storage"] = plat.services.storage  # the harness's: TimescaleDB, or KRX_TEST_STORAGE=postgres
         plat.start()
         epoch = time.time()
         roles = spawn_roles(args, plat, epoch, plat.token())
@@ -1606,7 +1607,8 @@ def markdown(r: dict) -> str:
     lines = [
         f"Command: `.venv/bin/python bench/soak.py {r.get('command', '')}`",
         f"Machine: {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB, Python {m['python']}, Linux {m['kernel']}; "
-        f"load average before {m['load_before'][0]:.2f} / {m['load_before'][1]:.2f} / {m['load_before'][2]:.2f}.",
+        f"load average before {m['load_before'][0]:.2f} / {m['load_before'][1]:.2f} / {m['load_before'][2]:.2f}; "
+        f"storage {r.get('storage', 'postgres')}.",
         "",
         "| goal | measured | |",
         "|---|---|---|",
