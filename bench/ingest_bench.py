@@ -220,8 +220,8 @@ def run_one(
 def run_storage(services, storage: str, args, work: Path) -> list[dict]:
     from tests.support import harness
 
-    harness.build_template(services, "bench", with_snapshot=False)
-    template_url = services.url_for("bench")
+    harness.build_template(services, "bench_template", with_snapshot=False)
+    template_url = harness.clone_database(services, "bench_template", "bench")  # + companies, a template too
 
     async def companies() -> None:
         import asyncpg

@@ -864,11 +864,10 @@ def prepare_database(services, light: bool) -> str:
     from db import migrate, snapshot
     from tests.support import harness
 
+    harness.build_template(services, "soak_template", with_snapshot=not light)
+    url = harness.clone_database(services, "soak_template", "soak")
     if not light:
-        harness.build_template(services, "soak", with_snapshot=True)
-        return services.url_for("soak")
-    harness.build_template(services, "soak", with_snapshot=False)
-    url = services.url_for("soak")
+        return url
 
     async def load() -> None:
         import asyncpg
@@ -921,7 +920,11 @@ class Platform:
         self.args, self.root, self.out = args, root, out
         self.services = harness.start_services(root)
         print("preparing the database…", flush=True)
-        self.database_url = prepare_database(self.services, args.light)
+        try:
+            self.database_url = prepare_database(self.services, args.light)
+        except BaseException:
+            self.close()
+            raise
         self.symbols, self.companies, self.industries = pick_ids(self.database_url, args.symbols)
         self.books = self.symbols[: args.book_symbols]
         self.kissim_port = harness.free_port()
@@ -1198,9 +1201,10 @@ def run(args) -> dict:
         "args": {k: v for k, v in vars(args).items() if k != "role"},
     }
     print(f"machine: {info['machine']}", flush=True)
-    plat = Platform(args, root, out)
+    plat: Platform | None = None
     roles: list[Role] = []
     try:
+        plat = Platform(args, root, out)
         info["storage"] = plat.services.storage  # the harness's: TimescaleDB, or KRX_TEST_STORAGE=postgres
         plat.start()
         epoch = time.time()
@@ -1249,8 +1253,9 @@ def run(args) -> dict:
     finally:
         for role in roles:
             role.stop()
-        plat.stop()
-        plat.close()
+        if plat is not None:
+            plat.stop()
+            plat.close()
         shutil.rmtree(root, ignore_errors=True)
 
 
