@@ -1645,7 +1645,7 @@ def markdown(r: dict) -> str:
     for f in r["faults"]:
         lines.append(
             f"| {f['kind']} | {f['at']} | {f['ticks_flowing_again_s']} | {f['rest_errors']:,} / "
-            f"{f['rest_requests']:,} | {f['stored_lost']:,} | {f['client_missing_within_connection']:,} | {f['note']} |"
+            f"{f['rest_requests']:,} | {f['stored_lost']:,} | {f.get('client_missing_within_connection', '')} | {f['note']} |"
         )
     lines += [
         "",
