@@ -1037,7 +1037,7 @@ class Platform:
             fault.note = f"{len(procs)} processes stopped for {POSTGRES_PAUSE_S:.0f} s"
             return
         elif kind == "kis":
-            get_json(f"http://127.0.0.1:{self.kissim_port}/_kissim/fault", {"kind": "drop"})
+            get_json(f"http://127.0.0.1:{self.kissim_port}/_kissim/fault", {"kind": "drop"}, timeout=30)
         elif kind == "api-worker":
             workers = self.api_workers()
             os.kill(workers[0].pid, signal.SIGKILL)
@@ -1210,7 +1210,7 @@ def run(args) -> dict:
         epoch = time.time()
         roles = spawn_roles(args, plat, epoch, plat.token())
         for role in roles:
-            answer = role.ready(180)
+            answer = role.ready(600)  # 2,000 clients connecting while ticks flow: minutes on 2 cores
             print(f"{role.name}: {answer['ready']}/{answer['count']} connected", flush=True)
         components = plat.components()
         client_pids = [r.process.pid for r in roles]
@@ -1227,7 +1227,10 @@ def run(args) -> dict:
         for fault in faults:
             time.sleep(max(0.0, fault.at - (time.time() - epoch)))
             fault.at = time.time() - epoch
-            plat.inject(fault, epoch)
+            try:
+                plat.inject(fault, epoch)
+            except Exception as exc:  # noqa: BLE001 - a fault that could not be injected is reported, not fatal
+                fault.note = f"not injected: {type(exc).__name__}: {exc}"
             print(f"  {fault.at:6.1f} s  fault: {fault.kind} {fault.note}", flush=True)
         while time.time() - epoch < end:
             time.sleep(min(10.0, end - (time.time() - epoch)))
@@ -1645,7 +1648,8 @@ def markdown(r: dict) -> str:
     for f in r["faults"]:
         lines.append(
             f"| {f['kind']} | {f['at']} | {f['ticks_flowing_again_s']} | {f['rest_errors']:,} / "
-            f"{f['rest_requests']:,} | {f['stored_lost']:,} | {f.get('client_missing_within_connection', '')} | {f['note']} |"
+            f"{f['rest_requests']:,} | {f['stored_lost']:,} | {f.get('client_missing_within_connection', '')} | "
+            f"{f['note']} |"
         )
     lines += [
         "",
