@@ -11,7 +11,7 @@ RUST_SOURCES     := $(shell find tickcore/src -name '*.rs' 2>/dev/null) tickcore
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/public -type f 2>/dev/null) \
                     $(wildcard frontend/*.json frontend/*.ts frontend/*.js)
 
-.PHONY: run test setup prerequisites prerequisites-test python-deps extension timescale frontend-build browser \
+.PHONY: run test setup prerequisites prerequisites-test python-deps extension timescale frontend-build browser nginx \
         lint lint-python lint-rust lint-frontend test-rust test-python test-frontend clean help
 
 help:
@@ -23,7 +23,7 @@ help:
 run: prerequisites setup
 	$(BIN)/python -m devtools.runall
 
-test: prerequisites-test setup browser
+test: prerequisites-test setup browser nginx
 	$(MAKE) lint
 	$(BIN)/python -m pytest -q tests/architecture
 	$(MAKE) test-rust test-python test-frontend
@@ -70,6 +70,11 @@ frontend-build: $(if $(wildcard frontend/package.json),frontend/dist/index.html,
 browser:
 	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" \
 	  || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+# Debian's nginx for tests/deploy (deploy/nginx.conf in front of the natively started topology).
+nginx:
+	@command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null \
+	  || (apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
 
 lint: lint-python lint-rust lint-frontend
 

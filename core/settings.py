@@ -8,7 +8,8 @@ Settings are sectioned by the process that uses them: `settings.api`, `settings.
 needs sits at the top level.
 
 A bad value stops the process with a one-line reason (`load_or_exit`). Secrets are only read
-here, from the environment, and never logged: `Settings.public()` masks them.
+here, from the environment — or, for `NAME_FILE=/path` (Docker/Compose secrets), from that file —
+and never logged: `Settings.public()` masks them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
+FILE_CAPABLE = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")  # besides every secret: NAME_FILE may name a file
 
 T = TypeVar("T")
 
@@ -177,6 +179,12 @@ class ApiSettings:
         networks,
         "peers (CIDR, comma-separated) that may read `/metrics`; others get 404",
     )
+    trusted_proxies: tuple[str, ...] = setting(
+        "API_TRUSTED_PROXIES",
+        (),
+        networks,
+        "reverse proxies (CIDR) whose `X-Real-IP` names the client; unset: the TCP peer is the client",
+    )
     cache_enabled: bool = setting("API_CACHE_ENABLED", True, boolean, "Redis response cache on")
     frontend_dist: Path = setting("FRONTEND_DIST", REPO_ROOT / "frontend" / "dist", path, "the built SPA")
 
@@ -320,6 +328,9 @@ class Settings:
     database_url: str = setting(
         "DATABASE_URL", "", url("postgresql", "postgres"), "PostgreSQL/TimescaleDB (`make run`: embedded)"
     )
+    database_password: str | None = setting(
+        "DATABASE_PASSWORD", None, text, "password of DATABASE_URL's user when the URL carries none", secret=True
+    )
     redis_url: str = setting("REDIS_URL", "", url("redis", "rediss", "unix"), "Redis 6.2+ (`make run`: embedded)")
     opensearch_url: str | None = setting(
         "OPENSEARCH_URL", None, url("http", "https"), "OpenSearch with nori; search uses PostgreSQL without it"
@@ -385,13 +396,53 @@ def _parse(env: Mapping[str, str], fields: Iterable[dataclasses.Field[Any]]) -> 
     return values
 
 
+def _with_secret_files(env: Mapping[str, str]) -> Mapping[str, str]:
+    """`NAME_FILE=/run/secrets/name` stands for `NAME` (its content, without the final newline)
+    for every secret and for DATABASE_URL / REDIS_URL, which may carry a password."""
+    resolved: dict[str, str] | None = None
+    for _, f in declared():
+        name = f.metadata["env"]
+        if not (f.metadata["secret"] or name in FILE_CAPABLE):
+            continue
+        file_name = f"{name}_FILE"
+        file_path = env.get(file_name)
+        if not file_path:
+            continue
+        if env.get(name):
+            raise SettingsError(f"{name} and {file_name} are both set; keep one")
+        try:
+            value = Path(file_path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise SettingsError(f"{file_name}: cannot read {file_path} ({exc.strerror or exc})") from None
+        if not value:
+            raise SettingsError(f"{file_name}: {file_path} is empty")
+        resolved = dict(env) if resolved is None else resolved
+        resolved[name] = value
+    return env if resolved is None else resolved
+
+
+def _with_database_password(database_url: str, password: str | None) -> str:
+    """DATABASE_URL with DATABASE_PASSWORD put in, so the URL itself can stay free of secrets."""
+    if not password or not database_url:
+        return database_url
+    parsed = urlparse(database_url)
+    if parsed.password is not None:
+        raise SettingsError("DATABASE_PASSWORD: DATABASE_URL already carries a password; keep one")
+    if not parsed.username:
+        raise SettingsError("DATABASE_PASSWORD: DATABASE_URL names no user (postgresql://USER@host/db)")
+    host = parsed.netloc.rpartition("@")[2]
+    return parsed._replace(netloc=f"{parsed.username}:{quote(password, safe='')}@{host}").geturl()
+
+
 def load(environ: Mapping[str, str] | None = None, *, require: Iterable[str] = REQUIRED) -> Settings:
     """Build the settings from `environ` (default: the process environment)."""
-    env = os.environ if environ is None else environ
+    env = _with_secret_files(os.environ if environ is None else environ)
     for name in require:
         if not env.get(name):
-            raise SettingsError(f"{name} is not set")
+            raise SettingsError(f"{name} is not set" + (f" (nor {name}_FILE)" if name in FILE_CAPABLE else ""))
     top = _parse(env, (f for f in dataclasses.fields(Settings) if f.name not in SECTIONS))
+    if "database_url" in top:
+        top["database_url"] = _with_database_password(top["database_url"], top.get("database_password"))
     sections = {name: _parse(env, dataclasses.fields(cls)) for name, cls in SECTIONS.items()}
     if not sections["ingest"].get("source"):
         sections["ingest"]["source"] = "kis" if sections["kis"].get("app_keys") else "kissim"

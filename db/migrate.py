@@ -4,18 +4,27 @@ Applied files are recorded in `schema_migrations` with a checksum; a changed app
 failed file stops the run (nothing after it is applied). Files in sql/timescale/ are applied
 only where TimescaleDB is preloaded and `CREATE EXTENSION timescaledb` succeeds.
 
-    python -m db.migrate            # apply what is pending to $DATABASE_URL
+    python -m db.migrate              # apply what is pending to $DATABASE_URL
+    python -m db.migrate --wait 180   # first wait up to 180 s for the database to accept connections
+
+`--wait` is for a fresh deployment (deploy/docker-compose.yml), where the database may still be
+initialising its volume when migrate starts: a refused or "starting up" connection is retried with
+the platform's one back-off (core/retry.Backoff); anything else (a wrong password) fails at once.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import hashlib
 import logging
 import sys
+import time
 from pathlib import Path
 
 import asyncpg
+
+from core.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -76,21 +85,47 @@ async def apply(conn: asyncpg.Connection, sql_dir: Path = SQL_DIR) -> list[str]:
     return done
 
 
-async def apply_url(database_url: str, sql_dir: Path = SQL_DIR) -> list[str]:
-    conn = await asyncpg.connect(database_url)
+# Not ready yet, worth another try: refused or reset (server not listening yet), "the database
+# system is starting up", and a database the server's first start has not created yet.
+NOT_READY = (OSError, asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InvalidCatalogNameError)
+
+
+async def connect_when_ready(database_url: str, wait_s: float) -> asyncpg.Connection:
+    """Connect, retrying a database that is not ready yet for up to `wait_s` seconds."""
+    deadline = time.monotonic() + wait_s
+    backoff = Backoff(0.25, 5.0)
+    while True:
+        try:
+            return await asyncpg.connect(database_url, timeout=10)
+        except NOT_READY as exc:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise MigrationError(f"the database did not accept connections within {wait_s:.0f} s: {exc}") from exc
+            delay = min(backoff.next(), left)
+            log.info("database not ready (%s); trying again in %.1f s", exc, delay)
+            await asyncio.sleep(delay)
+
+
+async def apply_url(database_url: str, sql_dir: Path = SQL_DIR, *, wait_s: float = 0.0) -> list[str]:
+    conn = await connect_when_ready(database_url, wait_s)
     try:
         return await apply(conn, sql_dir)
     finally:
         await conn.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from core import logs, settings
 
+    parser = argparse.ArgumentParser(prog="python -m db.migrate", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait up to this long for the database"
+    )
+    args = parser.parse_args(argv)
     config = settings.load_or_exit()
     logs.configure("migrate", config.log_level, "text")
     try:
-        done = asyncio.run(apply_url(config.database_url, config.sql_dir))
+        done = asyncio.run(apply_url(config.database_url, config.sql_dir, wait_s=args.wait))
     except MigrationError as exc:
         sys.exit(f"migration error: {exc}")
     print(f"{len(done)} migration(s) applied" + (f": {', '.join(done)}" if done else ""))

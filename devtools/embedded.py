@@ -166,7 +166,7 @@ class EmbeddedPostgres(EmbeddedServer):
                 **self._run_as(),
             )
         self._stop_leftover()
-        self.port = free_port()
+        self.port = self.port or free_port()  # a port given in advance: clients may already be waiting on it
         self._spawn()
         log.info(
             "PostgreSQL started on 127.0.0.1:%d%s", self.port, " with TimescaleDB" if self.preloads_timescale else ""

@@ -132,8 +132,9 @@ def fetch(cache: Path = CACHE) -> dict[str, Path]:
 class Node:
     """A single-node OpenSearch cluster on 127.0.0.1 in a temporary folder."""
 
-    def __init__(self, cache: Path = CACHE, heap: str = "512m") -> None:
+    def __init__(self, cache: Path = CACHE, heap: str = "512m", http_port: int | None = None) -> None:
         self.cache, self.heap = cache, heap
+        self.http_port = http_port  # given in advance when clients are configured before the node is up
         self.root: Path | None = None
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -157,7 +158,7 @@ class Node:
         )
         for d in ("data", "logs", "tmp"):
             (self.root / d).mkdir()
-        http_port, transport_port = free_port(), free_port()
+        http_port, transport_port = self.http_port or free_port(), free_port()
         env = {
             **os.environ,
             "OPENSEARCH_JAVA_HOME": _java_home(),

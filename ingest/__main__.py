@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 from core import logs, settings
+
+
+def require_writable(folder: Path) -> None:
+    """Stop at start, with the reason, when the spill and token folder cannot be written: finding out
+    inside the pipeline, while PostgreSQL is away, would lose the rows it was about to spill."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        sys.exit(
+            f"설정 오류 (configuration error): DATA_DIR: {folder} is not writable by uid {os.getuid()} "
+            f"({exc.strerror or exc}); ingest spills rows there while PostgreSQL is away"
+        )
 
 
 def main() -> None:
     config = settings.load_or_exit()
     logs.configure("ingest", config.log_level, config.log_format)
+    require_writable(Path(config.data_dir) / "ingest" / "spool")
     from ingest.service import IngestService
 
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ import orjson
 
 from core.services import AuthError, ServiceError
 from core.settings import KisAppKey, Settings
+
+log = logging.getLogger(__name__)
 
 APPROVAL_LIFETIME_S = 23 * 3600  # KIS approval keys live 24 h
 TOKEN_REFRESH_BEFORE_S = 3600
@@ -86,8 +89,9 @@ class KisAuth:
             )
             tmp.chmod(0o600)
             os.replace(tmp, self._token_file)
-        except OSError:
-            pass
+        except OSError as exc:
+            # Not fatal, but every restart will then ask KIS for a new token (one a minute at most).
+            log.warning("KIS token cache %s not writable (%s): check DATA_DIR", self._token_file, exc)
 
     async def _post(self, path: str, body: dict[str, str]) -> tuple[int, dict[str, object]]:
         async with self.http.post(

@@ -247,6 +247,10 @@ async def rebuild_index(rest: Rest, alias: str, docs: list[dict]) -> str:
 
 async def rebuild_companies(rest: Rest, conn) -> int:
     docs = [company_doc(r) for r in await conn.fetch(_COMPANIES_SQL)]
+    if not docs:
+        # A rebuild that ran before the snapshot was loaded would swap in an empty index and leave
+        # company search empty until the next rebuild; keep what the alias holds instead.
+        raise OpenSearchError(f"PostgreSQL holds no companies yet (snapshot not loaded?): {COMPANIES} left as it was")
     await rebuild_index(rest, COMPANIES, docs)
     return len(docs)
 

@@ -98,10 +98,23 @@ def decode(settings: Settings, token: str, token_type: str = "access") -> Claims
 async def verify_token(settings: Settings, redis: aioredis.Redis, token: str, token_type: str = "access") -> Claims:
     """`decode` plus the deny-list and the user's valid-after time, in one round trip."""
     claims = decode(settings, token, token_type)
-    revoked, valid_after = await redis.mget(keys.revoked_token(claims.jti), keys.tokens_valid_after(claims.user_id))
-    if revoked is not None or (valid_after is not None and claims.issued_at < float(valid_after)):
-        raise ApiError("UNAUTHORIZED", "로그아웃된 토큰입니다. 다시 로그인해 주세요.")
+    if is_revoked(claims, *await redis.mget(revocation_keys(claims))):
+        raise ApiError("UNAUTHORIZED", REVOKED_MESSAGE)
     return claims
+
+
+REVOKED_MESSAGE = "로그아웃된 토큰입니다. 다시 로그인해 주세요."
+
+
+def revocation_keys(claims: Claims) -> tuple[str, str]:
+    """The two Redis keys that can void `claims`: its deny-list entry and the user's valid-after time."""
+    return keys.revoked_token(claims.jti), keys.tokens_valid_after(claims.user_id)
+
+
+def is_revoked(claims: Claims, revoked: bytes | str | None, valid_after: bytes | str | None) -> bool:
+    """Whether the values read from `revocation_keys(claims)` void the token (logout, refresh
+    rotation, password change, account deletion)."""
+    return revoked is not None or (valid_after is not None and claims.issued_at < float(valid_after))
 
 
 async def deny_list_reachable(redis: aioredis.Redis) -> None:

@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 
 from api.http import auth
 from api.http.errors import ApiError, error_response, unavailable
+from api.http.peers import client_address
 from core.contract import keys
 
 bp = Blueprint("ratelimit")
@@ -43,7 +44,8 @@ _EXEMPT_PREFIXES = ("/api/health", "/api/stream", "/api/docs")
 
 
 def client_ip(request: Request) -> str:
-    return request.remote_addr or request.ip or "unknown"
+    """The address limits count against (api/http/peers.py: behind a trusted proxy, the real client)."""
+    return client_address(request) or "unknown"
 
 
 def _user_id(request: Request) -> int | None:

@@ -9,10 +9,11 @@ API_WORKERS > 1 each scrape sees the worker it reached; sum over `worker` in Pro
 each worker. Routes are labelled by their pattern (`/api/companies/<company_id:int>`), never by
 the raw path, and unmatched paths share one label, so cardinality stays bounded.
 
-Who may read it: only peers in API_METRICS_NETWORKS (default loopback); anyone else gets 404, as if
-there were no such path. The peer is the TCP peer, never a forwarded header: a proxy in its own
-container (deploy/) is refused, a proxy on the same host connects from loopback and so must not
-route `/metrics` itself.
+Who may read it: only clients in API_METRICS_NETWORKS (default loopback); anyone else gets 404, as
+if there were no such path. The client is the TCP peer, or — on a connection from a trusted proxy
+(API_TRUSTED_PROXIES) — the address that proxy forwarded (api/http/peers.py), so a request relayed
+from the internet is refused even when the proxy itself sits on loopback; deploy/nginx.conf does
+not route `/metrics` at all.
 
 The counters are plain dicts and lists (a profile showed prometheus_client's locked metric
 objects costing ~9 % of a cached request); the exposition format is written here.
@@ -22,16 +23,15 @@ from __future__ import annotations
 
 import bisect
 import gc
-import ipaddress
 import os
 import time
-from functools import cache
 
 from sanic import Blueprint, Request, Sanic
 from sanic.response import BaseHTTPResponse, HTTPResponse, raw
 
 from api.http.errors import ApiError
 from api.http.operations import Raw, operation
+from api.http.peers import client_address, peer_allowed
 
 bp = Blueprint("metrics")
 
@@ -147,27 +147,9 @@ def render() -> str:
     errors=("NOT_FOUND",),
 )
 async def metrics(request: Request) -> HTTPResponse:
-    if not peer_allowed(
-        request.conn_info.client_ip if request.conn_info else "", request.app.ctx.settings.api.metrics_networks
-    ):
+    if not peer_allowed(client_address(request), request.app.ctx.settings.api.metrics_networks):
         raise ApiError("NOT_FOUND")
     return raw(render().encode(), content_type=CONTENT_TYPE)
-
-
-@cache
-def _networks(specs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(spec, strict=False) for spec in specs)
-
-
-def peer_allowed(peer: str, networks: tuple[str, ...]) -> bool:
-    """Whether the TCP peer address lies in one of `networks` (an IPv4-mapped IPv6 address counts as IPv4)."""
-    try:
-        address = ipaddress.ip_address(peer)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return any(address in network for network in _networks(networks))
 
 
 def install(app: Sanic) -> None:

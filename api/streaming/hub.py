@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import asyncpg
 import orjson
 
+from api.http.auth import Claims, is_revoked, revocation_keys
 from api.streaming.frames import Message
 from api.streaming.leases import RENEW_SECONDS, Leases
 from api.streaming.pubsub import run_pubsub
@@ -38,18 +39,23 @@ KNOWN_REFRESH_SECONDS = 300.0
 KNOWN_MISS_REFRESH_SECONDS = 30.0
 REDIS_TIMEOUT_S = 2.0
 DEMAND_COALESCE_S = 0.05  # gather the symbols of a burst of subscriptions
+REVOCATION_CHECK_SECONDS = 5.0  # how long a stream outlives the revocation of its token at most
 STATUS_UNAVAILABLE = b'{"type":"status","stream":"unavailable"}'
 STATUS_OK = b'{"type":"status","stream":"ok"}'
 
 
 class Subscriber(Protocol):
     user_id: int
+    claims: Claims  # of the token the stream was opened with
 
     def deliver(self, message: Message) -> None: ...
 
     def flush(self) -> None: ...
 
     def send_status(self, payload: bytes) -> None: ...
+
+    def revoke(self) -> None:
+        """Its token was voided: tell the client (auth error) and close."""
 
 
 class Hub:
@@ -82,6 +88,7 @@ class Hub:
             asyncio.create_task(self._refresh_demand_forever(), name="stream-demand"),
             asyncio.create_task(self._refresh_known_forever(), name="stream-known"),
             asyncio.create_task(self.leases.beat_forever(), name="stream-worker-beat"),
+            asyncio.create_task(self._close_revoked_forever(), name="stream-revocations"),
         ]
         try:
             await asyncio.wait_for(self._ready.wait(), wait)
@@ -94,6 +101,30 @@ class Hub:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.leases.retire()
+
+    async def _close_revoked_forever(self) -> None:
+        while not self._stopping.is_set():
+            await asyncio.sleep(REVOCATION_CHECK_SECONDS)
+            try:
+                await self.close_revoked()
+            except Exception as exc:  # noqa: BLE001 - Redis away: the next round checks again
+                log.debug("stream revocation check failed: %r", exc)
+
+    async def close_revoked(self) -> int:
+        """Close the streams whose token was voided after they opened (logout, password change,
+        account deletion): a token is checked when a stream opens, and then every few seconds here,
+        with one MGET for all of this worker's streams."""
+        conns = list(self.connections)
+        if not conns:
+            return 0
+        names = [name for conn in conns for name in revocation_keys(conn.claims)]
+        values = await asyncio.wait_for(self.redis.mget(names), REDIS_TIMEOUT_S)
+        revoked = [conn for i, conn in enumerate(conns) if is_revoked(conn.claims, values[2 * i], values[2 * i + 1])]
+        for conn in revoked:
+            conn.revoke()
+        if revoked:
+            log.info("closed %d stream(s) whose token was revoked", len(revoked))
+        return len(revoked)
 
     def set_available(self, available: bool) -> None:
         if available == self.available:

@@ -29,12 +29,12 @@ import orjson
 from pydantic import Field
 from sanic import Blueprint, Request
 
-from api.http.auth import bearer_token, verify_token
+from api.http.auth import REVOKED_MESSAGE, Claims, bearer_token, verify_token
 from api.http.errors import ApiError
 from api.http.operations import NotBlank, Query, Raw, operation
 from api.streaming.frames import Message, dropped_payload, sse_event
 from api.streaming.hub import BOOKS, Hub
-from api.streaming.ws import normalize_symbols, valid_code
+from api.streaming.ws import error_message, normalize_symbols, valid_code
 from core.contract.ticks import tick_time_ms
 
 log = logging.getLogger("api.streaming")
@@ -45,11 +45,13 @@ RETRY_MS = 3000
 
 
 class SseConnection:
-    __slots__ = ("hub", "user_id", "symbols", "books", "pending", "dropped", "queue_size", "wake")
+    __slots__ = ("hub", "user_id", "claims", "symbols", "books", "pending", "dropped", "queue_size", "wake", "revoked")
 
-    def __init__(self, hub: Hub, user_id: int, queue_size: int) -> None:
+    def __init__(self, hub: Hub, claims: Claims, queue_size: int) -> None:
         self.hub = hub
-        self.user_id = user_id
+        self.user_id = claims.user_id
+        self.claims = claims
+        self.revoked = False
         self.symbols: set[str] = set()
         self.books: set[str] = set()
         self.pending: deque[tuple[str | None, bytes]] = deque()
@@ -73,6 +75,14 @@ class SseConnection:
 
     def send_status(self, payload: bytes) -> None:
         self.pending.append((None, sse_event("status", payload)))
+        self.wake.set()
+
+    def revoke(self) -> None:
+        """The last event is an `error` (UNAUTHORIZED); the handler then ends the stream."""
+        self.revoked = True
+        self.pending.clear()
+        self.dropped.clear()
+        self.pending.append((None, sse_event("error", error_message("UNAUTHORIZED", REVOKED_MESSAGE))))
         self.wake.set()
 
     def take(self) -> bytes:
@@ -143,7 +153,7 @@ async def stream_stocks(request: Request, query: StreamQuery) -> None:
     if not accepted:
         raise ApiError("INVALID_REQUEST", "구독할 수 있는 종목이 없습니다.", rejected=rejected)
 
-    conn = SseConnection(hub, claims.user_id, settings.stream.send_queue)
+    conn = SseConnection(hub, claims, settings.stream.send_queue)
     if not await hub.open_connection(conn, settings.stream.max_connections_per_user):
         raise ApiError("TOO_MANY_REQUESTS", "동시 연결 수 한도를 초과했습니다.", headers={"Retry-After": "10"})
     try:
@@ -173,6 +183,9 @@ async def stream_stocks(request: Request, query: StreamQuery) -> None:
             except TimeoutError:
                 log.info("closing slow SSE client (user %s)", claims.user_id)
                 cast(asyncio.Transport, request.transport).abort()
+                break
+            if conn.revoked:
+                await response.eof()
                 break
     finally:
         hub.close_connection(conn, conn.symbols, conn.books)

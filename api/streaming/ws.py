@@ -31,7 +31,7 @@ import orjson
 from sanic import Blueprint, Request
 from sanic.request import Request as SanicRequest
 
-from api.http.auth import bearer_token, verify_token
+from api.http.auth import Claims, bearer_token, verify_token
 from api.http.errors import ApiError
 from api.http.operations import Operation, Raw, declare
 from api.streaming.frames import Message, dropped_payload, stream_key, ws_text_frame
@@ -104,6 +104,7 @@ class WsConnection:
         "ws",
         "hub",
         "user_id",
+        "claims",
         "symbols",
         "books",
         "transport",
@@ -120,10 +121,11 @@ class WsConnection:
         "closed",
     )
 
-    def __init__(self, ws, hub: Hub, user_id: int, queue_size: int, deadline: float) -> None:
+    def __init__(self, ws, hub: Hub, claims: Claims, queue_size: int, deadline: float) -> None:
         self.ws = ws
         self.hub = hub
-        self.user_id = user_id
+        self.user_id = claims.user_id
+        self.claims = claims
         self.symbols: set[str] = set()  # the ticks channel
         self.books: set[str] = set()  # the orderbook channel
         proto = ws.io_proto
@@ -269,6 +271,14 @@ class WsConnection:
         self.pending.clear()
         self.ws.fail_connection(CLOSE_SLOW, "too slow: send queue blocked")
 
+    def revoke(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.hub.close_connection(self, self.symbols, self.books)
+        self.pending.clear()
+        self.ws.fail_connection(CLOSE_AUTH, "token revoked")
+
     def shutdown(self) -> None:
         self.closed = True
         if self.waiter is not None:
@@ -349,7 +359,7 @@ async def stocks_ws(request: Request, ws) -> None:
         await ws.close(CLOSE_TRY_AGAIN, "stream unavailable")
         return
 
-    conn = WsConnection(ws, hub, claims.user_id, settings.stream.send_queue, settings.stream.slow_client_seconds)
+    conn = WsConnection(ws, hub, claims, settings.stream.send_queue, settings.stream.slow_client_seconds)
     if not await hub.open_connection(conn, settings.stream.max_connections_per_user):
         await ws.send(
             error_message(

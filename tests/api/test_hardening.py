@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 import redis
 
-from api.platform.metrics import peer_allowed
+from api.http.peers import peer_allowed
 from tests.api.conftest import PASSWORD, Client, assert_error, new_user, start_api
 
 
@@ -262,5 +262,8 @@ def test_login_takes_as_long_for_unknown_emails_as_for_known_ones(real_cost_api)
         samples["unknown"].append(timed(unknown))
     k, u = statistics.median(samples["known"]), statistics.median(samples["unknown"])
     print(f"login median: known email {k * 1000:.1f} ms, unknown email {u * 1000:.1f} ms")
+    # a busy machine only adds time, and unevenly: the fastest of each is the work the server does
+    k, u = min(samples["known"]), min(samples["unknown"])
+    print(f"login fastest: known email {k * 1000:.1f} ms, unknown email {u * 1000:.1f} ms")
     assert k > 0.05  # the real cost is in play
     assert abs(k - u) / max(k, u) <= 0.10, (k, u)

@@ -111,3 +111,24 @@ def test_plain_postgres_retention_job_deletes_only_old_rows(database_url):
     result, left = _run(scenario())
     assert result["stock_ticks"] == 1 and result["sim.stock_prices_1d"] == 1
     assert left == 1
+
+
+def test_wait_gives_up_after_its_time_with_the_reason():
+    import time
+
+    from devtools.embedded import free_port
+
+    started = time.monotonic()
+    with pytest.raises(migrate.MigrationError, match="did not accept connections within 2 s"):
+        asyncio.run(migrate.apply_url(f"postgresql://nobody@127.0.0.1:{free_port()}/none", wait_s=2.0))
+    assert 1.9 <= time.monotonic() - started < 6  # it retried for the whole wait, then stopped
+
+
+def test_wait_does_not_retry_what_waiting_cannot_fix(services):
+    import time
+
+    url = services.admin_url.rsplit("/", 1)[0].replace("://postgres@", "://no_such_role@") + "/postgres"
+    started = time.monotonic()
+    with pytest.raises(asyncpg.InvalidAuthorizationSpecificationError):
+        asyncio.run(migrate.apply_url(url, wait_s=30.0))
+    assert time.monotonic() - started < 5

@@ -83,3 +83,48 @@ def test_every_setting_names_a_distinct_variable():
 def test_a_process_may_need_fewer_settings():
     config = settings.load({}, require=())
     assert config.database_url == "" and config.kissim.port == 21000
+
+
+def test_secrets_from_files_as_docker_secrets_give_them(tmp_path):
+    (tmp_path / "jwt").write_text("f" * 40 + "\n")
+    (tmp_path / "pg").write_text("p@ss/word:1\n")
+    env = {k: v for k, v in BASE.items() if k != "JWT_SECRET"}
+    config = settings.load(
+        {
+            **env,
+            "DATABASE_URL": "postgresql://krx@db:5432/krx",
+            "JWT_SECRET_FILE": str(tmp_path / "jwt"),
+            "DATABASE_PASSWORD_FILE": str(tmp_path / "pg"),
+        }
+    )
+    assert config.api.jwt_secret == "f" * 40  # the final newline of the file is not part of it
+    # the password goes into the URL, quoted; asyncpg reads it back unquoted
+    assert config.database_url == "postgresql://krx:p%40ss%2Fword%3A1@db:5432/krx"
+    assert "p%40ss" not in repr(config.public()) and "p@ss" not in repr(config.public())
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"JWT_SECRET_FILE": "/nonexistent/jwt"}, "JWT_SECRET_FILE: cannot read /nonexistent/jwt (No such file"),
+        ({"JWT_SECRET_FILE": "EMPTY"}, "JWT_SECRET_FILE: EMPTY is empty"),
+        ({"JWT_SECRET_FILE": "JWT", "JWT_SECRET": "s" * 40}, "JWT_SECRET and JWT_SECRET_FILE are both set"),
+        ({"DATABASE_PASSWORD": "pw", "DATABASE_URL": "postgresql://u:other@h/db"}, "DATABASE_PASSWORD: DATABASE_URL"),
+        ({"DATABASE_PASSWORD": "pw", "DATABASE_URL": "postgresql://h/db"}, "DATABASE_PASSWORD: DATABASE_URL names no"),
+    ],
+)
+def test_secret_files_fail_clearly(tmp_path, extra, reason):
+    (tmp_path / "empty").write_text("\n")
+    (tmp_path / "jwt").write_text("j" * 40)
+    paths = {"EMPTY": str(tmp_path / "empty"), "JWT": str(tmp_path / "jwt")}
+    extra = {k: paths.get(v, v) for k, v in extra.items()}
+    env = {**{k: v for k, v in BASE.items() if k != "JWT_SECRET" or "JWT_SECRET_FILE" not in extra}, **extra}
+    with pytest.raises(settings.SettingsError) as err:
+        settings.load(env)
+    assert str(err.value).replace(str(tmp_path / "empty"), "EMPTY").startswith(reason)
+
+
+def test_a_missing_secret_names_its_file_variable_too():
+    env = {k: v for k, v in BASE.items() if k != "JWT_SECRET"}
+    with pytest.raises(settings.SettingsError, match=r"JWT_SECRET is not set \(nor JWT_SECRET_FILE\)"):
+        settings.load(env)

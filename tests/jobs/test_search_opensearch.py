@@ -85,6 +85,23 @@ def test_rebuild_swaps_alias(settings, built, opensearch_url):
     assert before != after and len(after) == 1
 
 
+def test_rebuild_from_a_database_without_companies_keeps_the_index(built, database_url, opensearch_url):
+    """Run before the snapshot is loaded (a scheduler started too early), a rebuild must not swap in an
+    empty index: company search would stay empty until the next nightly rebuild."""
+    before = asyncio.run(_aliases(opensearch_url))
+
+    async def go():
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            await search_index.rebuild_all(opensearch_url, pool)
+        finally:
+            await pool.close()
+
+    with pytest.raises(search_index.OpenSearchError, match="holds no companies yet"):
+        asyncio.run(go())
+    assert asyncio.run(_aliases(opensearch_url)) == before
+
+
 async def _aliases(url):
     rest = search_index.Rest(url)
     try:

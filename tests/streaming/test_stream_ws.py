@@ -1,25 +1,32 @@
-"""WebSocket /ws/stocks/: auth and close codes, acks, snapshot then ticks, limits, demand to ingest."""
+"""WebSocket /ws/stocks/: auth and close codes, acks, snapshot then ticks, limits, demand to ingest;
+open streams (WebSocket and SSE) ended when their token is voided after they opened."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
+import aiohttp
 import orjson
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from api.http import auth
+from api.streaming.hub import REVOCATION_CHECK_SECONDS
 from core.contract import keys
 from tests.streaming.helpers import (
     HYNIX,
     KAKAO,
     NAVER,
     SAMSUNG,
+    SseClient,
     claims_of,
     expired_token,
     open_ws,
     recv_json,
     recv_until,
+    settings,
     subscribe,
     tick,
     token,
@@ -238,3 +245,58 @@ async def test_oversized_client_message_closes_1009(stream_server):
             while True:
                 await recv_json(ws)
         assert info.value.rcvd is not None and info.value.rcvd.code == 1009
+
+
+# ------------------------------------------------------------------ revocation of open streams
+
+
+async def still_open(ws) -> bool:
+    """The connection answers a new subscription (after whatever it was sent before)."""
+    await ws.send(orjson.dumps({"action": "subscribe", "symbols": [HYNIX]}).decode())
+    return bool(await recv_until(ws, lambda m: m["type"] == "subscribed"))
+
+
+async def closed_code(ws, timeout: float) -> int:
+    with pytest.raises(ConnectionClosed) as info:
+        while True:
+            await asyncio.wait_for(ws.recv(), timeout)
+    return info.value.rcvd.code
+
+
+async def test_a_password_change_closes_the_users_open_streams(stream_server, rds):
+    victim, bystander = token(41), token(42)
+    url = stream_server.url + "/api/stream/stocks"
+    async with (
+        open_ws(stream_server, victim) as ws,
+        open_ws(stream_server, bystander) as other,
+        aiohttp.ClientSession() as http,
+        http.get(url, params={"symbols": SAMSUNG, "token": victim}) as resp,
+    ):
+        assert (await subscribe(ws, [SAMSUNG]))["type"] == "subscribed"
+        assert (await subscribe(other, [SAMSUNG]))["type"] == "subscribed"
+        sse = SseClient(resp)
+        await sse.next_of("subscribed")
+        revoked_at = time.monotonic()
+        # what PUT /api/users/me/password does: every token of the user issued before now is void
+        await auth.revoke_issued_before(settings(), rds, 41, time.time())
+        assert await closed_code(ws, REVOCATION_CHECK_SECONDS + 5) == 4401
+        error = await sse.next_of("error", REVOCATION_CHECK_SECONDS + 5)
+        assert orjson.loads(error["data"])["code"] == "UNAUTHORIZED"
+        with pytest.raises(EOFError):
+            while True:
+                await sse.event(5)
+        took = time.monotonic() - revoked_at
+        assert took < REVOCATION_CHECK_SECONDS + 2, took
+        print(f"streams of a revoked token closed {took:.2f} s after the revocation")
+        assert await still_open(other)  # another user's stream goes on
+
+
+async def test_a_logout_closes_the_stream_of_that_token_only(stream_server, rds):
+    first, second = token(43), token(43)  # two sessions of one user
+    async with open_ws(stream_server, first) as ws, open_ws(stream_server, second) as kept:
+        assert (await subscribe(ws, [SAMSUNG]))["type"] == "subscribed"
+        assert (await subscribe(kept, [SAMSUNG]))["type"] == "subscribed"
+        claims = claims_of(first)
+        await auth.revoke(rds, auth.Claims(43, claims["jti"], claims["exp"], "access", claims["iat"]))
+        assert await closed_code(ws, REVOCATION_CHECK_SECONDS + 5) == 4401
+        assert await still_open(kept)

@@ -50,9 +50,12 @@ class Services:
         return self.admin_url.rsplit("/", 1)[0] + f"/{database}"
 
 
-def start_services(root: Path, storage: str | None = None) -> Services:
-    storage = storage or storage_under_test()
-    timescale = storage == "timescaledb"
+def embedded_postgres(
+    folder: Path, database: str, storage: str | None = None, port: int | None = None
+) -> EmbeddedPostgres:
+    """The session's kind of PostgreSQL server (not started yet): TimescaleDB preloaded unless the
+    storage under test is plain PostgreSQL. `port`: fixed in advance (clients may wait on it)."""
+    timescale = (storage or storage_under_test()) == "timescaledb"
     if timescale:
         from devtools import timescale as timescale_build
 
@@ -61,7 +64,12 @@ def start_services(root: Path, storage: str | None = None) -> Services:
                 "TimescaleDB is not built into the embedded PostgreSQL: run `make setup` "
                 "(or set KRX_TEST_STORAGE=postgres to test on plain PostgreSQL)"
             )
-    pg = EmbeddedPostgres(root / "postgres", database="postgres", timescale=timescale)
+    return EmbeddedPostgres(folder, database=database, port=port, timescale=timescale)
+
+
+def start_services(root: Path, storage: str | None = None) -> Services:
+    storage = storage or storage_under_test()
+    pg = embedded_postgres(root / "postgres", "postgres", storage)
     admin_url = pg.start()
     redis_server = EmbeddedRedis(root / "redis")
     return Services(pg, redis_server, admin_url, redis_server.start(), storage)
