@@ -44,6 +44,13 @@ def main(argv: list[str] | None = None) -> None:
         default=str(s.data_dir / "kissim" / "day-state.json"),
         help="today's per-symbol counters, so a restarted kissim continues the day ('' = off)",
     )
+    parser.add_argument("--send-log", help="benchmarks: append each trade frame's send time to this file (sendlog.py)")
+    parser.add_argument("--flat-rate", action="store_true", help="benchmarks: --trade-rate all day, not U-shaped")
+    parser.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="benchmarks: no half hour of trades before a symbol's first minute bars",
+    )
     args = parser.parse_args(argv)
     logs.configure("kissim", s.log_level, s.log_format)
     config = Config(
@@ -59,6 +66,9 @@ def main(argv: list[str] | None = None) -> None:
         ledger=args.ledger,
         replay_on_subscribe=args.replay_on_subscribe,
         state_file=args.state_file or None,
+        send_log=args.send_log,
+        flat_rate=args.flat_rate,
+        warm_up=not args.no_warm_up,
     )
     history = History(s.snapshot_dir / "prices_daily.csv.gz", s.data_dir / "kissim")
     history.load()

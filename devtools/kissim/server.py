@@ -7,6 +7,7 @@ REST:  POST /oauth2/Approval, POST /oauth2/tokenP,
 WS:    any path; subscribe/unsubscribe JSON, acks and error codes, PINGPONG, H0STCNT0 frames
 Test hooks (not KIS): POST /_kissim/fault, GET /_kissim/stats, GET /_kissim/sent?symbol=,
             GET /_kissim/minutes?symbol= (today's minute bars, every trade made)
+Benchmarks: `send_log` writes each trade frame's send time (sendlog.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 from devtools.kissim.market import History, SymbolMarket, Trade, in_pre_open, kst_now, market_hours_fraction
 from devtools.kissim.records import BOOK_TR_ID, TR_ID, book_frame, trade_frame
+from devtools.kissim.sendlog import SendLog, Stamp
 
 log = logging.getLogger("kissim")
 
@@ -37,6 +39,9 @@ WARM_UP_SECONDS = 30 * 60  # demo: the history a symbol nobody followed yet gets
 MARKET_STATUS_TR = "H0STMKO0"
 KNOWN_TRS = {TRADE_TR, BOOK_TR, MARKET_STATUS_TR, "H0UNCNT0", "H0NXCNT0"}
 MINUTE_ROWS_PER_CALL = 30
+# KIS's frames carry a few records; after a stall (a slow reader holding the send loop) a symbol's
+# backlog goes out in frames of at most this many (tickcore refuses more than 1,000 in one frame)
+MAX_RECORDS_PER_FRAME = 100
 
 
 @dataclass
@@ -56,6 +61,11 @@ class Config:
     # A symbol keeps trading this long after its last listener or poll: the market does not stop
     # when a client drops (trades made meanwhile are never sent, as with KIS, but are in the minute bars).
     market_linger_seconds: float = 600.0
+    send_log: str | None = None  # benchmarks: each trade frame's send time (sendlog.py)
+    flat_rate: bool = False  # benchmarks: trade_rate all day, not U-shaped
+    # demo: minute bars asked for before a symbol traded make its last half hour first; off in benchmarks,
+    # where 30 minutes at a high trade rate would stall the server for seconds
+    warm_up: bool = True
 
 
 def control(
@@ -126,6 +136,7 @@ class KisSim:
         self._market_status: str | None = None
         self._book_sent: dict[str, float] = {}  # symbol → wall time its last order book went out
         self._saved: dict[str, dict] = {}
+        self.send_log = SendLog(Path(config.send_log)) if config.send_log else None
         self.load_state()
 
     # -- markets ---------------------------------------------------------------------------
@@ -133,7 +144,12 @@ class KisSim:
         found = self.markets.get(symbol)
         if found is None:
             found = SymbolMarket(
-                symbol, self.history.get(symbol), self.config.seed, self.config.trade_rate, self.config.speed
+                symbol,
+                self.history.get(symbol),
+                self.config.seed,
+                self.config.trade_rate,
+                self.config.speed,
+                flat=self.config.flat_rate,
             )
             saved = self._saved.pop(symbol, None)
             if saved is not None:
@@ -241,6 +257,7 @@ class KisSim:
                     await asyncio.gather(*(self._send_many(self.sessions.get(sid), f) for sid, f in sends.items()))
                 return
         sends = defaultdict(list)
+        stamps: dict[int, dict[int, Stamp]] = defaultdict(dict)
         traded: set[str] = set()
         for symbol, listeners in self._active_symbols().items():
             trades = self.market(symbol).advance(now, dt, kst, fraction)
@@ -252,17 +269,23 @@ class KisSim:
             if extra:
                 self.faults.extra_fields -= 1
             records = [t.record + ("^X1^77" if extra else "") for t in trades]
-            frame = trade_frame(records)
             delivered = False
-            for session in listeners:
-                if session.silent or session.closing:
-                    continue
-                sends[session.id].append(frame)
-                delivered = True
+            for first in range(0, len(trades), MAX_RECORDS_PER_FRAME):
+                chunk = trades[first : first + MAX_RECORDS_PER_FRAME]
+                frame = trade_frame(records[first : first + MAX_RECORDS_PER_FRAME])
+                stamp = (symbol, chunk[0].seq, chunk[-1].seq, chunk[0].acc_volume, chunk[-1].acc_volume)
+                for session in listeners:
+                    if session.silent or session.closing:
+                        continue
+                    if self.send_log is not None:
+                        stamps[session.id][len(sends[session.id])] = stamp
+                    sends[session.id].append(frame)
+                    delivered = True
+                if delivered:
+                    self.stats["frames_sent"] += 1
             if delivered:
                 self.last_sent[symbol] = trades[-1]
                 self.stats["trades_sent"] += len(trades)
-                self.stats["frames_sent"] += 1
                 if self.config.ledger:
                     self.ledger[symbol].extend((t.seq, t.acc_volume) for t in trades)
         self._books(now, kst, traded, False, sends)
@@ -278,7 +301,9 @@ class KisSim:
             for session_frames in sends.values():
                 session_frames.extend(bad)
             self.stats["malformed_sent"] += len(bad)
-        await asyncio.gather(*(self._send_many(self.sessions.get(sid), frames) for sid, frames in sends.items()))
+        await asyncio.gather(
+            *(self._send_many(self.sessions.get(sid), frames, stamps.get(sid)) for sid, frames in sends.items())
+        )
 
     async def _send_market_status(self, kst: datetime, status: str) -> None:
         # H0STMKO0 (장운영정보): code, 거래정지, 사유, 장운영구분, 예상장운영, 임의연장, 배분, 종목상태,
@@ -290,13 +315,20 @@ class KisSim:
                     rec = "^".join([tr_key, "N", "", code, "", "", "", "55", "N", "N", "1"])
                     await self._send_many(session, [f"0|{MARKET_STATUS_TR}|001|{rec}"])
 
-    async def _send_many(self, session: Session | None, frames: list[str]) -> None:
+    async def _send_many(
+        self, session: Session | None, frames: list[str], stamps: dict[int, Stamp] | None = None
+    ) -> None:
         if session is None or session.closing:
             return
+        send_log = self.send_log
         try:
             async with session.send_lock:
-                for frame in frames:
+                for index, frame in enumerate(frames):
+                    sent_ns = time.time_ns()  # aiohttp writes to the transport before awaiting the drain
                     await session.ws.send_str(frame)
+                    stamp = stamps.get(index) if stamps else None
+                    if stamp is not None and send_log is not None:
+                        send_log.record(stamp, sent_ns)
         except Exception:  # noqa: BLE001 - a broken connection ends in its handler
             session.closing = True
 
@@ -529,7 +561,7 @@ class KisSim:
             return _kis_json({"rt_cd": "1", "msg_cd": "OPCODE-1", "msg1": "입력값을 확인해 주세요."})
         self.stats["rest_minute_calls"] += 1
         market = self.market(symbol)
-        if self.config.mode == "demo" and not market.minutes:
+        if self.config.mode == "demo" and self.config.warm_up and not market.minutes:
             # the demo's market is always open: a symbol nobody followed yet gets the last half hour
             self.stats["warmed_up_trades"] += market.warm_up(time.time(), WARM_UP_SECONDS)
         rows = market.minute_rows(hour[:4], MINUTE_ROWS_PER_CALL)
@@ -600,6 +632,8 @@ class KisSim:
         return web.json_response(
             {
                 "stats": dict(self.stats),
+                "cpuSeconds": time.process_time(),
+                "sendLog": self.send_log.as_dict() if self.send_log else None,
                 "sessions": sessions,
                 "faults": self.faults.as_dict(),
                 "connects": dict(self.connects),
@@ -640,11 +674,14 @@ class KisSim:
                 asyncio.create_task(self.run_market()),
                 asyncio.create_task(self.run_pingpong()),
                 asyncio.create_task(self.run_state_saver()),
+                *([asyncio.create_task(self.send_log.run())] if self.send_log else []),
             ]
             yield
             for task in tasks:
                 task.cancel()
             self.save_state()
+            if self.send_log is not None:
+                self.send_log.close()
 
         async def close_sessions(app: web.Application) -> None:
             for session in list(self.sessions.values()):
