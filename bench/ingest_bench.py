@@ -65,7 +65,7 @@ def wait(predicate, timeout: float, what: str):
             value = predicate()
             if value:
                 return value
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - not up yet: ask again
             pass
         time.sleep(0.1)
     raise RuntimeError(f"timed out waiting for {what}")

@@ -352,12 +352,12 @@ class Settings:
         return _public(self)
 
 
-SECTIONS: dict[str, type] = {f.name: f.default_factory for f in dataclasses.fields(Settings) if f.metadata == {}}  # type: ignore[misc]
+SECTIONS: dict[str, type] = {f.name: f.default_factory for f in dataclasses.fields(Settings) if f.metadata == {}}  # type: ignore[misc]  # sections have factories
 
 
 def _public(section: object) -> dict[str, object]:
     shown: dict[str, object] = {}
-    for f in dataclasses.fields(section):  # type: ignore[arg-type]
+    for f in dataclasses.fields(section):  # type: ignore[arg-type]  # always a section dataclass
         value = getattr(section, f.name)
         if f.name in SECTIONS:
             shown[f.name] = _public(value)

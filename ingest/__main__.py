@@ -12,8 +12,8 @@ from core import logs, settings
 
 
 def require_writable(folder: Path) -> None:
-    """Stop at start, with the reason, when the spill and token folder cannot be written: finding out
-    inside the pipeline, while PostgreSQL is away, would lose the rows it was about to spill."""
+    """Stop at start, with the reason, when the journal, spill and token folder cannot be written:
+    finding out inside the pipeline would lose the rows it was about to journal or spill."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
@@ -21,7 +21,7 @@ def require_writable(folder: Path) -> None:
     except OSError as exc:
         sys.exit(
             f"설정 오류 (configuration error): DATA_DIR: {folder} is not writable by uid {os.getuid()} "
-            f"({exc.strerror or exc}); ingest spills rows there while PostgreSQL is away"
+            f"({exc.strerror or exc}); ingest journals its batches there and spills rows while PostgreSQL is away"
         )
 
 

@@ -80,7 +80,7 @@ class Pipeline:
             self.first_trade_at = first_received / 1_000_000
         for name in COUNTED:
             if counters.get(name):
-                self.metrics.inc(name, counters[name])  # type: ignore[literal-required]
+                self.metrics.inc(name, counters[name])  # type: ignore[literal-required]  # COUNTED: keys of Counters
         if batch.errors:
             first = batch.errors[0]
             log.warning("%d malformed frame(s) skipped, e.g. %s: %s", len(batch.errors), first["kind"], first["reason"])

@@ -18,6 +18,7 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -45,6 +46,10 @@ log = logging.getLogger("ingest")
 
 TASK_RESTART_DELAY_S = 1.0
 WRITER_STOP_TIMEOUT_S = 10.0
+TASK_STOP_TIMEOUT_S = 3.0  # then the pending rows are flushed without the tasks that did not end
+# Before reading today's stored trades at start, wait this long for the batches an earlier process
+# left (journal, spill files) to be written, so the engine knows them too.
+RECOVERED_WAIT_S = 10.0
 
 
 class IngestService:
@@ -157,7 +162,7 @@ class IngestService:
         try:
             conn = await asyncpg.connect(self.settings.database_url, timeout=5)
             try:
-                dropped = await self._drop_simulated_once_clear(conn)
+                dropped = await drop_simulated(conn)
             finally:
                 await conn.close()
         except (OSError, asyncpg.PostgresError) as exc:
@@ -165,19 +170,6 @@ class IngestService:
             return
         if dropped:
             log.info("real source %s: dropped %d simulated ticks and 1m bars", self.settings.ingest.source, dropped)
-
-    @staticmethod
-    async def _drop_simulated_once_clear(conn: asyncpg.Connection, tries: int = 3) -> int:
-        """TRUNCATE locks the tables one by one, while a reader of a continuous aggregate locks its
-        parts in another order: PostgreSQL may pick the TRUNCATE as a deadlock's victim. Try again."""
-        for attempt in range(1, tries + 1):
-            try:
-                return await drop_simulated(conn)
-            except asyncpg.DeadlockDetectedError:
-                if attempt == tries:
-                    raise
-                await asyncio.sleep(0.2 * attempt)
-        return 0
 
     async def _guard(self, name: str, fn: Callable[[], Awaitable[None]]) -> None:
         """Run a task forever: an unexpected error is logged and the task restarted."""
@@ -191,6 +183,19 @@ class IngestService:
                 self.metrics.inc("task_failures")
                 log.exception("task %s failed; restarting it", name)
                 await asyncio.sleep(TASK_RESTART_DELAY_S)
+
+    @staticmethod
+    async def _cancel(tasks: list[asyncio.Task[None]]) -> set[asyncio.Task[None]]:
+        """Cancel the tasks; those still running after TASK_STOP_TIMEOUT_S. A cancellation that
+        arrives inside redis-py's read timeout can be swallowed (redis/redis-py#2551) and the loop
+        around it goes on: cancel again until the task ends."""
+        pending = set(tasks)
+        deadline = time.monotonic() + TASK_STOP_TIMEOUT_S
+        while pending and time.monotonic() < deadline:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.2)
+        return pending
 
     async def run(self) -> None:
         s = self.settings
@@ -212,6 +217,8 @@ class IngestService:
         if not series.is_simulated(s.ingest.source):
             await self._drop_simulated()
         self.writer.start()
+        if not await asyncio.to_thread(self.writer.recovered_written.wait, RECOVERED_WAIT_S):
+            log.warning("the recovered batches are not written yet: resent trades are deduplicated in the DB only")
         try:
             self.gaps.prepare(await self.pipeline.mark_stored_trades(s.database_url))
         except Exception as exc:  # noqa: BLE001 - without them, resent trades are deduplicated in the DB only
@@ -222,7 +229,7 @@ class IngestService:
             )
         calendar_load = asyncio.create_task(asyncio.to_thread(market.warm_up), name="market-calendar")
         tasks = [
-            asyncio.create_task(self._guard(name, fn))
+            asyncio.create_task(self._guard(name, fn), name=name)
             for name, fn in (
                 ("pipeline", self.pipeline.run),
                 ("flusher", self.pipeline.flush_loop),
@@ -238,14 +245,28 @@ class IngestService:
         ]
         await self._stop.wait()
         log.info("stopping: flushing ticks and bars")
+        took: dict[str, float] = {}
+        started = time.monotonic()
+
+        def step(name: str) -> None:
+            nonlocal started
+            took[name], started = round(time.monotonic() - started, 2), time.monotonic()
+
         for session in self.sessions:
             await session.stop()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, calendar_load, return_exceptions=True)
+        step("sessions")
+        running = await self._cancel(tasks)
+        if running:
+            log.warning(
+                "task(s) %s did not stop within %.0f s", ", ".join(t.get_name() for t in running), TASK_STOP_TIMEOUT_S
+            )
+        calendar_load.cancel()  # its thread ends by itself; nothing waits for it
+        step("tasks")
         await self.pipeline.drain()
         await self.publisher.flush_state()
+        step("drain")
         await self.writer.stop(WRITER_STOP_TIMEOUT_S)
+        step("writer")
         try:
             await self.status.report_stopped()
             await self.redis.aclose()
@@ -253,4 +274,5 @@ class IngestService:
             pass
         self.publisher.close()
         await http.close()
-        log.info("stopped")
+        step("close")
+        log.info("stopped (seconds per step: %s)", took)

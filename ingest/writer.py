@@ -5,7 +5,9 @@ old, then go in one transaction: COPY into a TEMP staging table, then
 `INSERT … ON CONFLICT DO NOTHING` (ticks: a replayed trade never duplicates) or a merging
 `ON CONFLICT (symbol, bucket) DO UPDATE` (bars). While PostgreSQL is away, batches stay queued;
 beyond `buffer_max_rows` the oldest are spilled to files under `<data_dir>/ingest/spool/` and
-written back, oldest first, once the database answers again. Nothing is dropped.
+written back, oldest first, once the database answers again. Nothing is dropped. Every batch is
+also appended to the journal (ingest/journal.py) as it is queued, before the pipeline publishes
+its ticks, so a killed process's unwritten batches are written by the next one.
 
 The writer runs in its own thread with its own event loop, so COPY work never delays the
 frame → PUBLISH path of the main loop; `add` (main thread) and the writer share the queue
@@ -35,6 +37,7 @@ import uvloop
 import tickcore
 from core import series
 from core.retry import Backoff
+from ingest.journal import Journal
 from ingest.metrics import Metrics
 
 log = logging.getLogger("ingest.store")
@@ -98,12 +101,23 @@ ON CONFLICT (symbol, bucket) DO UPDATE SET
 
 
 class Chunk:
-    """One table's COPY stream with its row count; in memory or spilled to a file."""
+    """One table's COPY stream with its row count; in memory or spilled to a file; `segment`: the
+    journal segment holding it until it is stored or spilled; `recovered`: left by an earlier process."""
 
-    __slots__ = ("table", "data", "rows", "path", "created")
+    __slots__ = ("table", "data", "rows", "path", "created", "segment", "recovered")
 
-    def __init__(self, table: str, data: bytes | None, rows: int, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        table: str,
+        data: bytes | None,
+        rows: int,
+        path: Path | None = None,
+        *,
+        segment: int | None = None,
+        recovered: bool = False,
+    ) -> None:
         self.table, self.data, self.rows, self.path = table, data, rows, path
+        self.segment, self.recovered = segment, recovered
         self.created = time.monotonic()
 
     def load(self) -> bytes:
@@ -118,8 +132,22 @@ _STORED_RELATIONS_SQL = """
     WHERE n.nspname || '.' || c.relname = ANY($1::text[]) AND c.relkind IN ('r', 'p')"""
 
 
-async def drop_simulated(conn: asyncpg.Connection) -> int:
-    """Empty the simulated schema (a real source is starting); the number of ticks and 1m bars dropped."""
+async def drop_simulated(conn: asyncpg.Connection, tries: int = 3) -> int:
+    """Empty the simulated schema (a real source is starting); the number of ticks and 1m bars dropped.
+
+    TRUNCATE locks the tables one by one, while a reader of a continuous aggregate locks its parts in
+    another order: PostgreSQL may pick the TRUNCATE as a deadlock's victim. Then it tries again."""
+    for attempt in range(1, tries + 1):
+        try:
+            return await _drop_simulated_once(conn)
+        except asyncpg.DeadlockDetectedError:
+            if attempt == tries:
+                raise
+            await asyncio.sleep(0.2 * attempt)
+    return 0
+
+
+async def _drop_simulated_once(conn: asyncpg.Connection) -> int:
     tables = [series.tick_table(simulated=True)] + [
         series.bar_table(iv, simulated=True) for iv in series.SIMULATED_INTERVALS
     ]
@@ -167,14 +195,21 @@ class PgWriter:
         self._stopping = False
         self._stop_deadline = 0.0
         self._spill_seq = 0
+        self.journal = Journal(spool_dir / "journal")
+        # set once the batches an earlier process left (spill files, journal) are in PostgreSQL
+        self.recovered_written = threading.Event()
+        self._recovered_left = 0
         self._recover_spool()
+        self._recover_journal()
+        if not self._recovered_left:
+            self.recovered_written.set()
 
     # -- queueing (any thread) -------------------------------------------------------------
     def add(self, table: str, data: bytes, rows: int) -> None:
         if not rows or not data:
             return
         with self._lock:
-            self.queue.append(Chunk(table, data, rows))
+            self.queue.append(Chunk(table, data, rows, segment=self._journal(table, data, rows)))
             self.memory_rows += rows
             self.pending_rows += rows
             if self.memory_rows > self.buffer_max_rows:
@@ -182,6 +217,22 @@ class PgWriter:
             full = self.pending_rows >= self.batch_max_rows
         if full:
             self._poke()
+
+    def _journal(self, table: str, data: bytes, rows: int) -> int | None:
+        """(Lock held.) The batch on disk before it is published; None when the disk refuses it
+        (the batch is still written from memory, but a kill before then would lose it)."""
+        try:
+            return self.journal.append(table, data, rows)
+        except OSError as exc:
+            self.metrics.inc("journal_errors")
+            log.warning("journal write failed (%s): this batch is only in memory until written", exc)
+            return None
+
+    def _release(self, chunk: Chunk) -> None:
+        """(Lock held.) The chunk is stored or spilled: its journal record is no longer needed."""
+        if chunk.segment is not None:
+            self.journal.release(chunk.segment)
+            chunk.segment = None
 
     def _poke(self) -> None:
         loop, wake = self._loop, self._wake
@@ -214,6 +265,7 @@ class PgWriter:
             os.replace(tmp, path)
             chunk.path, chunk.data = path, None
             self.memory_rows -= chunk.rows
+            self._release(chunk)
             self.metrics.inc("spilled_rows", chunk.rows)
 
     def _recover_spool(self) -> None:
@@ -225,18 +277,45 @@ class PgWriter:
                 _, _, table, rows = path.stem.split("-", 3)
                 if "." not in table:  # spilled before the tables were schema-qualified: real rows
                     table = f"{series.REAL_SCHEMA}.{table}"
-                if table.startswith(series.SIMULATED_SCHEMA + ".") and not self.simulated:
-                    log.warning("dropping spilled simulated rows %s: the source is real now", path.name)
+                if self._stale_simulated(table, path.name):
                     path.unlink(missing_ok=True)
                     continue
-                self.queue.append(Chunk(table, None, int(rows), path))
+                self.queue.append(Chunk(table, None, int(rows), path, recovered=True))
                 self.pending_rows += int(rows)
+                self._recovered_left += 1
             except ValueError:
                 continue
         if self.queue:
             log.warning(
                 "recovered %d spilled batch(es) (%d rows) from %s", len(self.queue), self.pending_rows, self.spool_dir
             )
+
+    def _recover_journal(self) -> None:
+        """The journal's batches of a process that did not stop cleanly, after the spill files (a
+        batch in both is written twice, which changes nothing)."""
+        batches = rows_recovered = 0
+        for segment, table, data, rows in self.journal.recover():
+            if self._stale_simulated(table, f"journal segment {segment}"):
+                self.journal.release(segment)
+                continue
+            self.queue.append(Chunk(table, data, rows, segment=segment, recovered=True))
+            self.memory_rows += rows
+            self.pending_rows += rows
+            self._recovered_left += 1
+            batches, rows_recovered = batches + 1, rows_recovered + rows
+        if batches:
+            self.metrics.inc("journal_recovered_rows", rows_recovered)
+            log.warning(
+                "recovered %d journaled batch(es) (%d rows) a stopped process had not written", batches, rows_recovered
+            )
+            if self.memory_rows > self.buffer_max_rows:
+                self._spill()
+
+    def _stale_simulated(self, table: str, where: str) -> bool:
+        if table.startswith(series.SIMULATED_SCHEMA + ".") and not self.simulated:
+            log.warning("dropping simulated rows from %s: the source is real now", where)
+            return True
+        return False
 
     # -- the writer thread -----------------------------------------------------------------
     def start(self) -> None:
@@ -271,10 +350,11 @@ class PgWriter:
                     log.warning(
                         "PostgreSQL unavailable at shutdown: %d rows spilled to %s", self.pending_rows, self.spool_dir
                     )
+                self.journal.close()
             if self.conn is not None:
                 try:
                     await asyncio.wait_for(self.conn.close(), 2)
-                except Exception:  # noqa: BLE001
+                except Exception:  # noqa: BLE001 - a broken connection at shutdown: drop it
                     self.conn.terminate()
 
     async def _run(self) -> None:
@@ -423,6 +503,11 @@ class PgWriter:
                         self.memory_rows -= chunk.rows
                     elif chunk.path is not None:
                         chunk.path.unlink(missing_ok=True)
+                    self._release(chunk)
+                    if chunk.recovered:
+                        self._recovered_left -= 1
+                        if not self._recovered_left:
+                            self.recovered_written.set()
                     if chunk.table not in self.stored:
                         self.metrics.inc("derived_bars_not_stored", chunk.rows)
                     else:

@@ -109,7 +109,7 @@ class _PubSubProtocol(asyncio.Protocol):
             pos = p
             kind_name = items[0] if items else None
             if kind_name == b"pmessage" and len(items) == 4:
-                hub.dispatch(items[2], items[3])  # type: ignore[arg-type]
+                hub.dispatch(items[2], items[3])  # type: ignore[arg-type]  # a pmessage's channel, data: bulk strings
                 dispatched = True
             elif kind_name == b"psubscribe":
                 hub.set_available(True)

@@ -114,7 +114,7 @@ class StreamQuery(Query):
     token: Annotated[str, Field(max_length=4096, description="access token (EventSource는 헤더를 못 보냄)")] | None = (
         None
     )
-    lastEventId: Annotated[str, Field(max_length=64, description="재연결: 마지막 이벤트 id")] | None = None  # noqa: N815
+    lastEventId: Annotated[str, Field(max_length=64, description="재연결: 마지막 이벤트 id")] | None = None  # noqa: N815 - the SSE spec's name
     channel: Annotated[Literal["ticks", "orderbook"], Field(description="ticks 체결, orderbook 호가")] = "ticks"
 
 

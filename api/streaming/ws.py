@@ -66,7 +66,7 @@ class _BearerIfOffered:
     def __iter__(self):
         try:
             request = SanicRequest.get_current()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - no current request (Sanic's own error): offer nothing
             return iter(())
         offered = [p.strip() for p in request.headers.get("sec-websocket-protocol", "").split(",")]
         return iter(("bearer",) if "bearer" in offered else ())

@@ -305,7 +305,10 @@ class SymbolMarket:
         shape = self.rnd.choice(self.history.days)
         pc = self.prev_close
         lower, upper = limits(pc)
-        clamp = lambda p: min(upper, max(lower, round_tick(p)))  # noqa: E731
+
+        def clamp(p: float) -> int:
+            return min(upper, max(lower, round_tick(p)))
+
         start = self.price or clamp(pc * shape.open)
         high, low, close = clamp(pc * shape.high), clamp(pc * shape.low), clamp(pc * shape.close)
         self.path = intraday_path(self.rnd, start, high, low, close)

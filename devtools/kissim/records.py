@@ -36,7 +36,7 @@ FIELD_SET = frozenset(FIELDS)
 def _text(value: object) -> str:
     kind = type(value)  # exact types first: kissim writes ~20,000 trades/s with this in benchmarks
     if kind is str:
-        return value  # type: ignore[return-value]
+        return value  # type: ignore[return-value]  # checked by exact type above (cheaper)
     if kind is int:
         return str(value)
     if value is None:

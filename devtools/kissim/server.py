@@ -376,7 +376,7 @@ class KisSim:
         try:
             msg = orjson.loads(text)
             header = msg["header"]
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - anything unparsable gets KIS's OPSP9999
             await self._send_many(session, [control("", "", "9", "OPSP9999", "JSON PARSING ERROR")])
             return
         if header.get("tr_id") == "PINGPONG":
@@ -688,7 +688,7 @@ class KisSim:
                 session.closing = True
                 try:
                     await asyncio.wait_for(session.ws.close(code=1001, message=b"server shutdown"), 1.0)
-                except Exception:  # noqa: BLE001
+                except Exception:  # noqa: BLE001 - a session already gone at shutdown
                     pass
 
         app.on_shutdown.append(close_sessions)
@@ -700,7 +700,7 @@ async def _json(request: web.Request) -> dict:
     try:
         data = orjson.loads(await request.read())
         return data if isinstance(data, dict) else {}
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - an unreadable body counts as empty
         return {}
 
 

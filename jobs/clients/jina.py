@@ -75,9 +75,7 @@ class JinaClient:
             if status in (401, 402, 403):
                 raise AuthError("jina", code, message, status)
             if status == 429:
-                err = RateLimited("jina", code, message, status)
-                err.retry_after = float(data.get("retryAfter") or 0)  # type: ignore[attr-defined]
-                raise err
+                raise RateLimited("jina", code, message, status)
             if status >= 500:
                 raise Unavailable("jina", code, message, status)
             raise PageUnavailable("jina", code, message, status)

@@ -40,7 +40,7 @@ class YFinanceSource:
             frame = await asyncio.to_thread(
                 self.history, yahoo, start.isoformat(), (end + dt.timedelta(days=1)).isoformat()
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - yfinance's own exception classes, recognised by name
             if type(exc).__name__ == "YFRateLimitError":
                 raise RateLimited("yfinance", "rate-limit", str(exc)) from None
             raise Unavailable("yfinance", type(exc).__name__, str(exc)) from None

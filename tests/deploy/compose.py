@@ -78,7 +78,7 @@ def load_raw() -> dict:
 
 def load(env: Mapping[str, str]) -> dict:
     """The file as compose sees it with this interpolation environment."""
-    return _interpolate_tree(load_raw(), env)  # type: ignore[return-value]
+    return _interpolate_tree(load_raw(), env)  # type: ignore[return-value]  # a mapping in, a mapping out
 
 
 def environment_of(service: dict) -> dict[str, str]:

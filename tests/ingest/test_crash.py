@@ -1,7 +1,8 @@
 """`kill -9` of ingest while it streams from kissim (its rows in schema `sim`): the next process takes
 the Redis lock over at once (the holder is provably dead), streams again within 5 s, records the gap in `ingest_gaps`,
 shows it in `ingest:status`, and repairs the gap's 1-minute bars from the REST minute-bar API
-(kissim's bars are built from every trade its market made, sent or not)."""
+(kissim's bars are built from every trade its market made, sent or not); and every trade the killed
+process had published but not yet written is stored by the next one, from its journal."""
 
 from __future__ import annotations
 
@@ -61,11 +62,10 @@ def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, r
         time.sleep(2.0)
         old_instance = status(r)["detail"]["instance"]
         os.kill(first.process.pid, signal.SIGKILL)
-        killed_at = time.monotonic()
+        killed_at, killed_wall = time.monotonic(), dt.datetime.now(dt.UTC)
         first.process.wait()
     finally:
         first.stop()
-    last_before = newest_tick(database_url)
 
     time.sleep(RESTART_DELAY_S)
     pubsub = r.pubsub()
@@ -90,6 +90,10 @@ def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, r
         )
         assert len(gap_rows) == 1
         gap = gap_rows[0]
+        # the gap begins at the newest trade the killed process accepted (its journal written by now)
+        last_before = query(
+            database_url, "SELECT max(time) AS t FROM sim.stock_ticks WHERE received_at <= $1", killed_wall
+        )[0]["t"]
         assert gap["source"] == "kissim" and gap["cause"] == "restart" and sorted(gap["symbols"]) == sorted(SYMBOLS)
         assert gap["started_at"] == last_before and gap["ended_at"] > gap["started_at"]
         wait_until(lambda: (status(r)["detail"].get("gap") or {}).get("id") == gap["id"], 5, message="gap in status")
@@ -144,6 +148,66 @@ def test_killed_ingest_streams_again_and_repairs_the_gap(kissim, database_url, r
             first_minute,
         )
         assert before[0]["n"] == 0
+
+
+def test_trades_published_before_a_kill_are_stored_after_it(kissim, database_url, redis_url, r, output_dir):
+    """The first process holds its batches for 10 minutes before a COPY, so at the kill everything it
+    published is in its memory and its journal only; the next process writes the journal's batches."""
+    data_dir = output_dir / "data-journal"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = ingest_env(database_url, redis_url, kissim, [KEY], data_dir, SYMBOLS, INGEST_LOCK_TTL_SECONDS="15")
+    holding = {**env, "INGEST_BATCH_MAX_MS": "600000", "INGEST_BATCH_MAX_ROWS": "10000000"}
+    pubsub = r.pubsub()
+    pubsub.psubscribe("stock:realtime:*")
+    published: set[tuple[str, int]] = set()
+
+    def read_published(seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            msg = pubsub.get_message(timeout=0.05)
+            if msg and msg["type"] == "pmessage":
+                tick = orjson.loads(msg["data"])
+                published.add((tick["symbol"], tick["accVolume"]))
+
+    first = start_ingest(holding, output_dir / "ingest-journal-killed.log")
+    try:
+        wait_until(lambda: read_published(0.2) or len(published) >= 60, 30, message="60 ticks published")
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.wait()
+    finally:
+        first.stop()
+    read_published(0.5)  # published before the kill, still on their way to this subscriber
+    pubsub.close()
+    assert list((data_dir / "ingest" / "spool" / "journal").glob("*.journal")), "no journal left by the killed process"
+    assert not published & stored_keys(database_url, published), "written before the kill: the test proves nothing"
+
+    second = start_ingest(env, output_dir / "ingest-journal-next.log")
+    try:
+        wait_until(lambda: stored_keys(database_url, published) == published, 20, message="the journal written")
+        assert "journaled batch(es)" in second.output()
+    finally:
+        assert second.stop() == 0, second.output()[-3000:]
+    symbols = sorted({s for s, _ in published})
+    copies = query(
+        database_url,
+        "SELECT symbol, acc_volume, count(*) AS n FROM sim.stock_ticks WHERE symbol = ANY($1) "
+        "GROUP BY symbol, acc_volume HAVING count(*) > 1",
+        symbols,
+    )
+    assert copies == [], "a trade stored twice"
+    print(f"{len(published)} trades published by the killed process, all stored by the next one")
+    # a clean stop leaves no segment behind
+    assert not list((data_dir / "ingest" / "spool" / "journal").glob("*.journal"))
+
+
+def stored_keys(database_url: str, wanted: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    rows = query(
+        database_url,
+        "SELECT symbol, acc_volume FROM sim.stock_ticks WHERE symbol = ANY($1) AND acc_volume = ANY($2)",
+        sorted({s for s, _ in wanted}),
+        sorted({a for _, a in wanted}),
+    )
+    return {(row["symbol"], row["acc_volume"]) for row in rows} & wanted
 
 
 def kissim_minutes(kissim: Kissim, symbol: str) -> dict[dt.datetime, list[int]]:

@@ -172,7 +172,8 @@ class ProcessUnderTest:
         )  # Sanic kills its own process group
 
     def output(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self, timeout: float = 15.0) -> int | None:

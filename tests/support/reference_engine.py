@@ -186,7 +186,7 @@ class ReferenceBatch:
     closed: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {iv: [] for iv in INTERVALS})
     errors: list[dict[str, Any]] = field(default_factory=list)
     order_books: list[dict[str, Any]] = field(default_factory=list)  # counted, not parsed (trades make bars)
-    counters: dict[str, int] = field(default_factory=Counter)  # type: ignore[assignment]
+    counters: dict[str, int] = field(default_factory=Counter)  # type: ignore[assignment]  # a Counter is a dict[str, int]
 
     def closed_bars(self, interval: str | None = None) -> list[dict[str, Any]]:
         if interval is not None:

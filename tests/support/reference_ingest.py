@@ -16,5 +16,5 @@ class _Tickcore:
 
 
 if __name__ == "__main__":
-    ingest.pipeline.tickcore = _Tickcore  # type: ignore[assignment]
+    ingest.pipeline.tickcore = _Tickcore  # type: ignore[assignment]  # the reference engine instead
     main()

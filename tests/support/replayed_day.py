@@ -68,7 +68,7 @@ def store_replayed_day(
 ) -> ReplayedDay:
     """Replay `day` for `symbols`, write ticks and closed bars like ingest does, return what tickcore closed."""
     result = ReplayedDay(day, symbols, source)
-    engine = tickcore.Engine(source=source)  # type: ignore[arg-type]
+    engine = tickcore.Engine(source=source)  # type: ignore[arg-type]  # one of the stub's literals
 
     def keep(batch: tickcore.Batch) -> None:
         for interval in INTERVALS:

@@ -87,7 +87,7 @@ def make_app(state: JinaState | None = None) -> web.Application:
     async def post(request: web.Request) -> web.Response:
         try:
             target = (await request.json())["url"]
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - any unreadable body is Jina's 400
             return _error(400, "ParamValidationError", 40001, "url is required")
         return await read(request, target)
 
