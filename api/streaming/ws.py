@@ -176,9 +176,19 @@ class WsConnection:
         if not out:
             return
         self.out = []
+        self._write(out[0] if len(out) == 1 else b"".join(out))
+
+    def _write(self, data: bytes) -> bool:
+        """False when the transport takes no more data. After the close handshake Sanic shuts the
+        write side (write_eof) while is_closing() is still False, and uvloop then raises: that must
+        end here, not in the hub's Redis reader, which it would take down for every client."""
         if self.closed or self.transport.is_closing():
-            return
-        self.transport.write(out[0] if len(out) == 1 else b"".join(out))
+            return False
+        try:
+            self.transport.write(data)
+        except RuntimeError:  # "Cannot call write() after write_eof()"
+            return False
+        return True
 
     def send_status(self, payload: bytes) -> None:
         self.send_control(payload)
@@ -225,17 +235,16 @@ class WsConnection:
 
     def pump(self) -> None:
         """Write queued frames while the transport accepts them; else wait (with a deadline)."""
-        if self.closed:
-            return
-        transport = self.transport
-        if transport.is_closing():
+        if self.closed or self.transport.is_closing():
             return
         pending = self.pending
         while (pending or self.dropped) and self.can_write.is_set():
             chunk = self._dropped_frames() if self.dropped else []
             for _ in range(min(MAX_BATCH_FRAMES, len(pending))):
                 chunk.append(pending.popleft()[1])
-            transport.write(b"".join(chunk))
+            if not self._write(b"".join(chunk)):
+                pending.clear()
+                return
         if pending or self.dropped:
             if self.blocked_since is None:
                 self.blocked_since = time.monotonic()
@@ -264,8 +273,8 @@ class WsConnection:
             return
         log.info("closing slow stream client (user %s) after %.1f s blocked", self.user_id, self.deadline)
         # what the client will see when (if) it reads again: its drop counts, then the close
-        if self.dropped and not self.transport.is_closing():
-            self.transport.write(b"".join(self._dropped_frames()))
+        if self.dropped:
+            self._write(b"".join(self._dropped_frames()))
         self.closed = True
         self.hub.close_connection(self, self.symbols, self.books)
         self.pending.clear()
