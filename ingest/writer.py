@@ -196,6 +196,7 @@ class PgWriter:
         self._stop_deadline = 0.0
         self._spill_seq = 0
         self.journal = Journal(spool_dir / "journal")
+        self._journal_failing = False
         # set once the batches an earlier process left (spill files, journal) are in PostgreSQL
         self.recovered_written = threading.Event()
         self._recovered_left = 0
@@ -222,11 +223,17 @@ class PgWriter:
         """(Lock held.) The batch on disk before it is published; None when the disk refuses it
         (the batch is still written from memory, but a kill before then would lose it)."""
         try:
-            return self.journal.append(table, data, rows)
+            segment = self.journal.append(table, data, rows)
         except OSError as exc:
             self.metrics.inc("journal_errors")
-            log.warning("journal write failed (%s): this batch is only in memory until written", exc)
+            if not self._journal_failing:  # once per stretch of failures, not per batch
+                log.warning("journal write failed (%s): batches are only in memory until written", exc)
+            self._journal_failing = True
             return None
+        if self._journal_failing:
+            log.warning("journal writes work again")
+        self._journal_failing = False
+        return segment
 
     def _release(self, chunk: Chunk) -> None:
         """(Lock held.) The chunk is stored or spilled: its journal record is no longer needed."""
